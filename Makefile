@@ -1,0 +1,47 @@
+# dossier: set-up, demo, tests, watcher.  Everything a fresh machine needs is installed here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Debian packages the project uses (one per line in deploy/apt-packages.txt).
+APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/apt-packages.txt 2>/dev/null)
+
+.PHONY: setup sysdeps demo test watch bench clean-demo help
+
+help:
+	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make watch  - run the watcher on ./inbox (the clerks' service)"
+	@echo "make bench  - print ingestion throughput figures"
+
+# Debian packages: installed only when missing; needs root (as on CI and the dev machines).
+sysdeps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/dossier: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+setup: sysdeps $(BIN)/dossier
+
+demo: setup
+	$(BIN)/dossier init
+	$(BIN)/dossier samples inbox
+	$(BIN)/dossier ingest
+	$(BIN)/dossier overview-demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+watch: setup
+	$(BIN)/dossier init
+	$(BIN)/dossier watch
+
+bench: setup
+	$(BIN)/python bench/ingest.py

@@ -1,0 +1,286 @@
+"""Command line: parse, call one library function, print. Nothing imports this module."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from . import config as config_mod
+from .errors import ClientNotFound, DamageFound, DossierError
+from .models import Outcome, Progress
+from .pipeline import Pipeline, init_home, is_home
+
+OUTCOME_ZH = {"archived": "已归档", "duplicate": "重复", "quarantined": "已隔离", "unsorted": "待分拣",
+              "pending": "待处理"}
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class Ctx:
+    def __init__(self, home: str | None):
+        self.home = config_mod.resolve_home(home)
+        self.config = config_mod.load(self.home)
+
+    def pipeline(self, **kwargs) -> Pipeline:
+        pipe = Pipeline(self.config, **kwargs)
+        pipe.start()
+        return pipe
+
+    def resolve(self, pipe: Pipeline, query: str) -> str:
+        found = pipe.catalog.find_client(query)
+        if not found and pipe.archive.exists(query):
+            found = [query]
+        if not found:
+            known = "、".join(c["client"] for c in pipe.catalog.clients()[:20]) or "（档案库为空）"
+            raise ClientNotFound(f"找不到客户 {query!r}（可用档案编号、公司名称或统一社会信用代码）。现有客户：{known}")
+        if len(found) > 1:
+            raise ClientNotFound(f"{query!r} 对应多个客户：{'、'.join(found)}。请改用档案编号。")
+        return found[0]
+
+
+class _Failed(click.ClickException):
+    """A DossierError shown as ``错误：...`` with the error's own exit code."""
+
+    def __init__(self, error: DossierError):
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.message}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DossierError as exc:
+            raise _Failed(exc) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), default=None,
+              help="主目录（含 inbox/、archive/、templates/、dossier.toml）。默认取 DOSSIER_HOME，再取当前目录。")
+@click.option("-v", "--verbose", is_flag=True, help="显示调试日志。")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, verbose: bool) -> None:
+    """dossier：融资担保客户档案收件、归档与核查。"""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    ctx.obj = Ctx(home)
+
+
+@cli.command()
+@click.pass_obj
+def init(obj: Ctx) -> None:
+    """创建或补全主目录：inbox/、archive/（OCFL 存储根）、templates/。可重复运行。"""
+    created = init_home(obj.config)
+    for path in created:
+        click.echo(f"已创建 {path}")
+    click.echo(f"主目录就绪：{obj.home}\n  收件箱：{obj.config.inbox}\n  档案库：{obj.config.archive}")
+
+
+def _progress_printer(quiet: bool):
+    tty = sys.stderr.isatty()
+
+    def show(p: Progress) -> None:
+        if quiet:
+            return
+        line = f"[{p.done + 1}/{p.total}] {p.current}"
+        if tty:
+            click.echo("\r\033[K" + line, err=True, nl=False)
+        else:
+            click.echo(line, err=True)
+
+    return show
+
+
+def _print_outcomes(outcomes: list[Outcome]) -> None:
+    for o in outcomes:
+        where = o.path and f"{o.client}:{o.path}" or o.moved_to or ""
+        version = f" ({o.version})" if o.version else ""
+        reason = f" —— {o.reason}" if o.reason else ""
+        click.echo(f"{OUTCOME_ZH.get(o.outcome, o.outcome)}  {o.source}  →  {where}{version}{reason}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（outcome、reason 等）。")
+@click.option("--no-wait", is_flag=True, help="不等待仍在写入的文件。")
+@click.pass_obj
+def ingest(obj: Ctx, as_json: bool, no_wait: bool) -> None:
+    """处理收件箱一次：归档、查重、隔离或待分拣。"""
+    pipe = obj.pipeline(on_progress=_progress_printer(False))
+    try:
+        outcomes = pipe.ingest(wait=not no_wait)
+    finally:
+        pipe.close()
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    if as_json:
+        for o in outcomes:
+            click.echo(json.dumps(o.to_json(), ensure_ascii=False))
+    else:
+        _print_outcomes(outcomes)
+        counts = {k: sum(o.outcome == k for o in outcomes) for k in OUTCOME_ZH}
+        click.echo("合计：" + "，".join(f"{OUTCOME_ZH[k]} {n}" for k, n in counts.items() if n) if outcomes
+                   else "收件箱中没有待处理的文件。")
+    failed = [o for o in outcomes if o.outcome == "pending" and o.reason.startswith("归档失败")]
+    if failed:
+        raise DossierError(f"{len(failed)} 个文件归档失败，已留在收件箱，原因见上。")
+
+
+@cli.command()
+@click.option("--polling", is_flag=True, help="用轮询代替 inotify（收件箱在网络共享盘 NFS/SMB 上时必须使用）。")
+@click.pass_obj
+def watch(obj: Ctx, polling: bool) -> None:
+    """持续监视收件箱（文员使用的服务）。SIGTERM/Ctrl-C 安全停止。"""
+    logging.getLogger().setLevel(logging.INFO)
+    pipe = obj.pipeline()
+    signal.signal(signal.SIGTERM, lambda *_: pipe.request_stop())
+    signal.signal(signal.SIGINT, lambda *_: pipe.request_stop())
+    click.echo(f"正在监视 {obj.config.inbox}（{'轮询' if polling else 'inotify'}），停止请按 Ctrl-C", err=True)
+    try:
+        pipe.watch(polling=polling, on_pass=_print_outcomes)
+    finally:
+        pipe.close()
+    click.echo("监视已停止。", err=True)
+
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--documents", is_flag=True, help="同时列出每个客户的文件。")
+@click.pass_obj
+def list_clients(obj: Ctx, as_json: bool, documents: bool) -> None:
+    """列出档案库中的全部客户。"""
+    pipe = obj.pipeline()
+    try:
+        clients = pipe.catalog.clients()
+        for c in clients:
+            c["archive_path"] = str(pipe.archive.object_path(c["client"]))
+            if documents:
+                c["files"] = [d.to_json() for d in pipe.archive.snapshot(c["client"]).documents]
+    finally:
+        pipe.close()
+    if as_json:
+        _emit_json({"clients": clients})
+        return
+    if not clients:
+        click.echo("档案库中还没有客户。")
+    for c in clients:
+        click.echo(f"{c['client']}  {c['name']}  {c['credit_code'] or '（未识别信用代码）'}  "
+                   f"{c['version']}  {c['documents']} 份  {c['archive_path']}")
+        for d in c.get("files", []):
+            click.echo(f"    {d['path']}  ←  {d['source']}  ({d['media_type']}, {d['pages'] or '?'} 页, {d['version']})")
+
+
+@cli.command()
+@click.argument("client")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def show(obj: Ctx, client: str, as_json: bool) -> None:
+    """显示一个客户档案的当前内容（CLIENT 为档案编号、公司名称或信用代码）。"""
+    pipe = obj.pipeline()
+    try:
+        snap = pipe.archive.snapshot(obj.resolve(pipe, client))
+        path = pipe.archive.object_path(snap.client)
+    finally:
+        pipe.close()
+    if as_json:
+        _emit_json(snap.to_json())
+        return
+    click.echo(f"客户：{snap.client}  名称：{snap.name}  统一社会信用代码：{snap.credit_code or '未识别'}")
+    click.echo(f"当前版本：{snap.version}（{snap.created}）  位置：{path}")
+    for d in snap.documents:
+        click.echo(f"  {d.path}  ←  {d.source}  ({d.media_type}, {d.pages or '?'} 页, 自 {d.version})")
+
+
+@cli.command()
+@click.argument("client")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def history(obj: Ctx, client: str, as_json: bool) -> None:
+    """显示一个客户档案的全部版本及每个版本的改动。"""
+    pipe = obj.pipeline()
+    try:
+        cid = obj.resolve(pipe, client)
+        versions = pipe.archive.history(cid)
+    finally:
+        pipe.close()
+    if as_json:
+        _emit_json({"client": cid, "versions": versions})
+        return
+    for v in versions:
+        click.echo(f"{v['version']}  {v['created']}  {v['user']}  {v['message']}")
+        for key, label in (("added", "新增"), ("changed", "修改"), ("removed", "删除")):
+            for p in v[key]:
+                click.echo(f"    {label} {p}")
+        for r in v["renamed"]:
+            click.echo(f"    改名 {r['from']} → {r['to']}")
+
+
+@cli.command()
+@click.argument("client", required=False)
+@click.pass_obj
+def verify(obj: Ctx, client: str | None) -> None:
+    """重新计算档案库中每个文件的 SHA-512，报告损坏或缺失的文件（有问题时退出码为 1）。"""
+    pipe = obj.pipeline()
+    try:
+        ids = [obj.resolve(pipe, client)] if client else pipe.archive.client_ids()
+        damaged = 0
+        for cid in ids:
+            problems = pipe.archive.verify(cid)
+            root = pipe.archive.object_path(cid)
+            if problems:
+                damaged += len(problems)
+                for p in problems:
+                    click.echo(f"损坏  {root / p.path}  [{p.kind}] {p.detail}")
+            else:
+                click.echo(f"完好  {cid}")
+    finally:
+        pipe.close()
+    if damaged:
+        raise DamageFound(f"发现 {damaged} 处损坏或缺失，请从备份恢复上面列出的文件。")
+    click.echo(f"全部 {len(ids)} 个客户档案校验通过。")
+
+
+@cli.command()
+@click.pass_obj
+def reindex(obj: Ctx) -> None:
+    """仅依据档案库重建目录数据库（catalog.sqlite）。"""
+    path = obj.config.catalog_path
+    if not is_home(obj.config):
+        Pipeline(obj.config)  # raises the "not a home" error
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    pipe = obj.pipeline()
+    try:
+        n = pipe.sync_catalog(full=True)
+    finally:
+        pipe.close()
+    click.echo(f"已从档案库重建目录：{n} 个客户。")
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(file_okay=False), required=False)
+@click.option("--seed", default=2026, show_default=True)
+@click.pass_obj
+def samples(obj: Ctx, inbox: str | None, seed: int) -> None:
+    """在收件箱写入三个示例客户的合成文件（仅用于演示和测试，全部为虚构数据）。"""
+    from .samples import write_demo_inbox
+
+    target = Path(inbox) if inbox else obj.config.inbox
+    paths = write_demo_inbox(target, seed=seed)
+    click.echo(f"已写入 {len(paths)} 个示例文件到 {target}")
+
+
+def main() -> None:
+    cli(prog_name="dossier")
+
+
+__all__ = ["cli", "main"]

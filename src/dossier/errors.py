@@ -1,0 +1,46 @@
+"""Errors with a Chinese message for the user and an exit code (design section 4).
+
+Leaf module: imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+
+class DossierError(Exception):
+    """Base error. ``message`` is shown to the user as is (Chinese)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(DossierError):
+    """Bad command-line usage or configuration."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """An invalid setting in dossier.toml or a DOSSIER_* variable."""
+
+
+class ClientNotFound(UsageError):
+    """No client matches the given id, name or credit code."""
+
+
+class ArchiveError(DossierError):
+    """The archive could not be read or written (OCFL store)."""
+
+
+class LockBusy(ArchiveError):
+    """Another process holds the lock of an object."""
+
+
+class DamageFound(DossierError):
+    """verify found damaged or missing files."""
+
+
+class ReadError(DossierError):
+    """A document could not be read; ``reason`` goes to the quarantine note."""

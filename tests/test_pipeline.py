@@ -1,0 +1,275 @@
+"""Intake to archive, end to end through the library, with bad input and faults."""
+
+from __future__ import annotations
+
+import errno
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import by_source, ingest, ocfl_validate
+from dossier import ocfl, samples
+from dossier.archive import Archive
+from dossier.catalog import Catalog
+
+
+@pytest.fixture
+def company():
+    return samples.make_company(7, short="恒远机械")
+
+
+def drop_licence(inbox: Path, company, folder: str | None = None, name="营业执照.pdf") -> Path:
+    target = inbox / (folder or company.short) / name if folder != "" else inbox / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    samples.business_licence_pdf(company, target)
+    return target
+
+
+def test_client_folder_becomes_one_version(home, company):
+    folder = home.inbox / company.short
+    drop_licence(home.inbox, company)
+    samples.balance_sheet_pdf(company, 2025, folder / "2025年资产负债表.pdf")
+    samples.income_statement_pdf(company, 2025, folder / "2025利润表.pdf")
+
+    outcomes = ingest(home)
+
+    assert sorted(o.outcome for o in outcomes) == ["archived"] * 3
+    assert {o.version for o in outcomes} == {"v1"}
+    assert list(folder.iterdir()) == []  # taken out of the inbox, folder kept for the clerk
+    snap = Archive(home).snapshot(company.short)
+    assert snap.credit_code == company.credit_code
+    assert {d.source for d in snap.documents} == {
+        f"{company.short}/营业执照.pdf", f"{company.short}/2025年资产负债表.pdf", f"{company.short}/2025利润表.pdf"}
+    assert all(d.media_type == "application/pdf" and d.pages == 1 for d in snap.documents)
+    assert snap.versions[-1].message.startswith("收件 3 份")
+    ok, out = ocfl_validate(Archive(home).object_path(company.short))
+    assert ok, out
+
+
+def test_text_layer_is_recorded_and_searchable(home, company):
+    drop_licence(home.inbox, company)
+    ingest(home)
+    snap = Archive(home).snapshot(company.short, with_text=True)
+    assert company.credit_code in snap.documents[0].text
+    with Catalog(home.catalog_path) as cat:
+        hits = cat.search(company.name[2:6])  # a Chinese substring inside a word
+    assert hits and hits[0]["client"] == company.short
+
+
+def test_second_drop_is_a_new_version_and_originals_are_unchanged(home, company):
+    drop_licence(home.inbox, company)
+    ingest(home)
+    first = Archive(home).snapshot(company.short)
+    samples.tax_payment_certificate_pdf(company, 2025, home.inbox / company.short / "完税证明2025.pdf")
+    outcomes = ingest(home)
+    assert [o.version for o in outcomes] == ["v2"]
+    snap = Archive(home).snapshot(company.short)
+    versions = {d.source.split("/")[-1]: d.version for d in snap.documents}
+    assert versions == {"营业执照.pdf": "v1", "完税证明2025.pdf": "v2"}
+    assert Archive(home).snapshot(company.short, version="v1").documents == first.documents
+
+
+def test_same_bytes_again_is_a_duplicate_stored_once(home, company):
+    path = drop_licence(home.inbox, company)
+    data = path.read_bytes()
+    ingest(home)
+    (home.inbox / company.short / "扫描件(3).pdf").write_bytes(data)
+    outcomes = ingest(home)
+    assert [o.outcome for o in outcomes] == ["duplicate"]
+    assert "营业执照.pdf" in outcomes[0].reason
+    assert not (home.inbox / company.short / "扫描件(3).pdf").exists()
+    reader = Archive(home).store.reader(company.short)
+    assert reader.head == "v1"
+
+
+@pytest.mark.parametrize("kind, needle", [
+    ("zero", "0 字节"),
+    ("truncated", "不完整"),
+    ("corrupt", "损坏"),
+    ("encrypted", "加密"),
+    ("unknown", "文档格式"),
+])
+def test_bad_file_is_quarantined_with_reason_and_the_rest_archived(home, company, tmp_path, kind, needle):
+    folder = home.inbox / company.short
+    good = drop_licence(home.inbox, company)
+    bad = folder / f"坏文件-{kind}.pdf"
+    if kind == "zero":
+        samples.zero_byte(bad)
+    elif kind == "truncated":
+        samples.truncated_pdf(good, bad)
+    elif kind == "corrupt":
+        samples.corrupt_pdf(bad)
+    elif kind == "encrypted":
+        samples.encrypted_pdf(good, bad)
+    else:
+        bad.write_bytes(b"just some text, not a document\n" * 10)
+
+    outcomes = by_source(ingest(home))
+
+    source = f"{company.short}/{bad.name}"
+    assert outcomes[source].outcome == "quarantined"
+    assert needle in outcomes[source].reason
+    assert outcomes[f"{company.short}/营业执照.pdf"].outcome == "archived"
+    moved = home.failed / company.short / bad.name
+    assert moved.exists()
+    reason = moved.with_name(bad.name + ".reason.txt").read_text(encoding="utf-8")
+    assert needle in reason and source in reason
+
+
+def test_truncated_pdf_still_fresh_waits_in_place(home, company, tmp_path):
+    cfg = home.__class__(home=home.home, values={**home.values, "stale_seconds": 3600})
+    good = tmp_path / "good.pdf"
+    samples.business_licence_pdf(company, good)
+    bad = home.inbox / company.short / "复制中.pdf"
+    bad.parent.mkdir(parents=True)
+    samples.truncated_pdf(good, bad)
+    outcomes = ingest(cfg, wait=False)
+    assert [o.outcome for o in outcomes] == ["pending"]
+    assert bad.exists()
+
+
+def test_gbk_file_name_from_windows_share(home, company):
+    folder = home.inbox / company.short
+    folder.mkdir(parents=True)
+    raw = os.fsencode(str(folder)) + b"/" + "营业执照副本.pdf".encode("gbk")
+    samples.business_licence_pdf(company, Path(os.fsdecode(raw)))
+    outcomes = ingest(home)
+    assert outcomes[0].outcome == "archived"
+    assert outcomes[0].source == f"{company.short}/营业执照副本.pdf"
+    assert outcomes[0].path == "documents/营业执照副本.pdf"
+
+
+@pytest.mark.parametrize("name, logical", [
+    ("C:报表.pdf", "documents/C_报表.pdf"),
+    ("报表.pdf..", "documents/报表.pdf"),
+    ("上..级.pdf", "documents/上..级.pdf"),
+    ("a\\b.pdf", "documents/a_b.pdf"),
+    ("bad\x07\nname.pdf", "documents/bad__name.pdf"),
+])
+def test_awkward_names_get_safe_logical_paths(home, company, name, logical):
+    drop_licence(home.inbox, company, name=name)
+    (outcome,) = ingest(home)
+    assert outcome.outcome == "archived", outcome
+    assert outcome.path == logical
+    ok, out = ocfl_validate(Archive(home).object_path(company.short))
+    assert ok, out
+
+
+def test_names_differing_only_in_case_or_unicode_form(home, company):
+    folder = home.inbox / company.short
+    folder.mkdir(parents=True)
+    samples.generic_pdf(folder / "Scan.pdf", "扫描件", ["第一份"])
+    samples.generic_pdf(folder / "scan.PDF", "扫描件", ["第二份"])
+    samples.generic_pdf(folder / unicodedata.normalize("NFC", "Café.pdf"), "扫描件", ["第三份"])
+    samples.generic_pdf(folder / unicodedata.normalize("NFD", "Café.pdf"), "扫描件", ["第四份"])
+    outcomes = ingest(home)
+    assert [o.outcome for o in outcomes] == ["archived"] * 4
+    paths = [o.path for o in outcomes]
+    assert len({unicodedata.normalize("NFC", p).casefold() for p in paths}) == 4
+    assert all(unicodedata.is_normalized("NFC", p) for p in paths)
+    ok, out = ocfl_validate(Archive(home).object_path(company.short))
+    assert ok, out
+
+
+def test_symlink_pointing_outside_is_never_followed(home, company, tmp_path):
+    secret = tmp_path / "outside" / "机密.pdf"
+    secret.parent.mkdir()
+    samples.generic_pdf(secret, "机密", ["不应被读取"])
+    before = secret.read_bytes()
+    folder = home.inbox / company.short
+    folder.mkdir(parents=True)
+    (folder / "链接.pdf").symlink_to(secret)
+    (home.inbox / "链接目录").symlink_to(secret.parent, target_is_directory=True)
+    drop_licence(home.inbox, company)
+
+    outcomes = by_source(ingest(home))
+
+    assert outcomes[f"{company.short}/链接.pdf"].outcome == "quarantined"
+    assert "符号链接" in outcomes[f"{company.short}/链接.pdf"].reason
+    assert outcomes["链接目录"].outcome == "quarantined"
+    assert secret.read_bytes() == before and (tmp_path / "outside").is_dir()
+    snap = Archive(home).snapshot(company.short)
+    assert [d.source for d in snap.documents] == [f"{company.short}/营业执照.pdf"]
+
+
+def test_root_level_drop_is_routed_by_credit_code(home, company):
+    drop_licence(home.inbox, company)
+    ingest(home)
+    samples.generic_pdf(home.inbox / f"{company.credit_code}_章程.pdf", "公司章程", ["第一条"])
+    samples.generic_pdf(home.inbox / "无代码.pdf", "说明", ["没有信用代码"])
+    other = samples.make_company(99)
+    samples.business_licence_pdf(other, home.inbox / "别家执照.pdf")
+
+    outcomes = by_source(ingest(home))
+
+    assert outcomes[f"{company.credit_code}_章程.pdf"].outcome == "archived"
+    assert outcomes[f"{company.credit_code}_章程.pdf"].client == company.short
+    assert outcomes["无代码.pdf"].outcome == "unsorted"
+    assert outcomes["别家执照.pdf"].outcome == "unsorted"
+    assert other.credit_code in outcomes["别家执照.pdf"].reason
+    assert (home.unsorted / "无代码.pdf").exists()
+    assert (home.unsorted / "无代码.pdf.reason.txt").exists()
+
+
+def test_new_folder_name_with_known_credit_code_joins_that_client(home, company):
+    drop_licence(home.inbox, company)
+    ingest(home)
+    samples.tax_payment_certificate_pdf(company, 2025, home.inbox / company.name / "完税证明.pdf")
+    (outcome,) = ingest(home)
+    assert outcome.client == company.short and outcome.version == "v2"
+
+
+def test_nested_folders_keep_their_source_path(home, company):
+    folder = home.inbox / company.short / "2025年报表"
+    folder.mkdir(parents=True)
+    samples.balance_sheet_pdf(company, 2025, folder / "资产负债表.pdf")
+    (outcome,) = ingest(home)
+    assert outcome.source == f"{company.short}/2025年报表/资产负债表.pdf"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_disk_full_during_commit_leaves_files_in_inbox_and_archive_unchanged(home, company, monkeypatch):
+    drop_licence(home.inbox, company)
+    ingest(home)
+    object_path = Archive(home).object_path(company.short)
+    before = {p: p.read_bytes() for p in object_path.rglob("*") if p.is_file()}
+    folder = home.inbox / company.short
+    samples.balance_sheet_pdf(company, 2025, folder / "资产负债表.pdf")
+    samples.income_statement_pdf(company, 2025, folder / "利润表.pdf")
+    real = ocfl.copy_and_hash
+    calls = {"n": 0}
+
+    def full_disk(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(ocfl, "copy_and_hash", full_disk)
+    outcomes = ingest(home)
+    assert {o.outcome for o in outcomes} == {"pending"}
+    assert all("磁盘" in o.reason for o in outcomes)
+    assert sorted(p.name for p in folder.iterdir()) == ["利润表.pdf", "资产负债表.pdf"]
+    assert {p: p.read_bytes() for p in object_path.rglob("*") if p.is_file()} == before
+
+    monkeypatch.setattr(ocfl, "copy_and_hash", real)
+    outcomes = ingest(home)
+    assert {o.outcome for o in outcomes} == {"archived"}
+    ok, out = ocfl_validate(object_path)
+    assert ok, out
+
+
+def test_catalog_is_rebuilt_from_the_archive_alone(home, company):
+    drop_licence(home.inbox, company)
+    ingest(home)
+    with Catalog(home.catalog_path) as cat:
+        before = cat.clients()
+    home.catalog_path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(home.catalog_path) + suffix).unlink(missing_ok=True)
+    ingest(home)  # start-up syncs the catalog
+    with Catalog(home.catalog_path) as cat:
+        assert cat.clients() == before
+        assert cat.find_client(company.credit_code) == [company.short]
