@@ -34,7 +34,7 @@ demo: setup
 	$(BIN)/dossier init
 	$(BIN)/dossier samples inbox
 	$(BIN)/dossier ingest
-	$(BIN)/dossier overview-demo
+	$(BIN)/dossier list --documents
 
 test: setup
 	$(BIN)/python -m pytest

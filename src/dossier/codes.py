@@ -30,7 +30,8 @@ def uscc_check_char(first17: str) -> str:
 
 
 def org_code_check_char(first8: str) -> str:
-    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first8, _ORG_WEIGHTS))
+    # GB 11714 values letters by the full alphabet (A=10 ... Z=35), unlike GB 32100.
+    total = sum(int(c, 36) * w for c, w in zip(first8, _ORG_WEIGHTS))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -44,7 +45,7 @@ def is_valid_uscc(code: str) -> bool:
 
 def is_valid_org_code(code: str) -> bool:
     code = code.upper().replace("-", "")
-    if len(code) != 9 or any(c not in USCC_CHARSET for c in code[:8]):
+    if len(code) != 9 or not code[:8].isalnum() or not code[:8].isascii():
         return False
     return org_code_check_char(code[:8]) == code[8]
 

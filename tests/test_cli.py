@@ -1,0 +1,138 @@
+"""The command line as users and scripts see it: contracts of --json output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import json_lines
+from dossier import samples
+from dossier.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("DOSSIER_HOME", str(home))
+    monkeypatch.setenv("DOSSIER_SETTLE_SECONDS", "0")
+    monkeypatch.setenv("DOSSIER_STALE_SECONDS", "0")
+    return home
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def filled(env):
+    run("init")
+    company = samples.make_company(3, short="瑞丰纺织")
+    folder = env / "inbox" / company.short
+    folder.mkdir(parents=True)
+    samples.business_licence_pdf(company, folder / "营业执照.pdf")
+    samples.balance_sheet_pdf(company, 2025, folder / "资产负债表.pdf")
+    run("ingest")
+    return env, company
+
+
+def test_init_is_idempotent(env):
+    first = run("init")
+    assert (env / "archive" / "0=ocfl_1.1").exists() and (env / "inbox").is_dir()
+    second = run("init")
+    assert "已创建" in first.output and "已创建" not in second.output
+
+
+def test_home_option_beats_environment(env, tmp_path):
+    other = tmp_path / "other"
+    run("--home", str(other), "init")
+    assert (other / "archive" / "0=ocfl_1.1").exists() and not env.exists()
+
+
+def test_commands_refuse_an_uninitialised_home(env):
+    result = run("ingest", ok=False)
+    assert result.exit_code == 2
+    assert "dossier" in result.output and "init" in result.output
+
+
+def test_ingest_json_prints_one_object_per_file(env):
+    run("init")
+    company = samples.make_company(5, short="华茂食品")
+    folder = env / "inbox" / company.short
+    folder.mkdir(parents=True)
+    samples.business_licence_pdf(company, folder / "营业执照.pdf")
+    samples.zero_byte(folder / "空文件.pdf")
+    rows = json_lines(run("ingest", "--json").stdout)
+    outcomes = {r["source"]: r for r in rows}
+    assert outcomes["华茂食品/营业执照.pdf"]["outcome"] == "archived"
+    assert outcomes["华茂食品/空文件.pdf"]["outcome"] == "quarantined"
+    assert outcomes["华茂食品/空文件.pdf"]["reason"]
+    assert set(rows[0]) >= {"source", "outcome", "reason"}
+
+
+def test_show_json_contract(filled):
+    env, company = filled
+    data = json.loads(run("show", company.short, "--json").stdout)
+    assert set(data) == {"client", "name", "credit_code", "version", "documents"}
+    assert data["credit_code"] == company.credit_code and data["version"] == "v1"
+    doc = data["documents"][0]
+    assert set(doc) == {"path", "source", "sha512", "media_type", "pages", "version", "doc_type", "confidence",
+                        "fields"}
+    assert re.fullmatch(r"[0-9a-f]{128}", doc["sha512"])
+    assert doc["source"].startswith("瑞丰纺织/")
+
+
+@pytest.mark.parametrize("how", ["id", "credit_code"])
+def test_client_named_by_id_or_credit_code(filled, how):
+    env, company = filled
+    query = company.short if how == "id" else company.credit_code.lower()
+    assert json.loads(run("show", query, "--json").stdout)["client"] == company.short
+
+
+def test_unknown_client_is_a_usage_error(filled):
+    result = run("show", "不存在的公司", ok=False)
+    assert result.exit_code == 2 and "找不到客户" in result.output
+
+
+def test_history_json_lists_changes(filled):
+    env, company = filled
+    samples.tax_payment_certificate_pdf(company, 2025, env / "inbox" / company.short / "完税证明.pdf")
+    run("ingest")
+    data = json.loads(run("history", company.credit_code, "--json").stdout)
+    versions = data["versions"]
+    assert [v["version"] for v in versions] == ["v1", "v2"]
+    assert versions[1]["added"] == ["documents/完税证明.pdf", "extracted/完税证明.pdf.json"]
+    assert versions[1]["changed"] == ["dossier.json"] or versions[1]["changed"] == []
+    assert versions[0]["message"].startswith("收件 2 份") and versions[0]["user"]
+
+
+def test_verify_names_damaged_and_missing_files(filled):
+    env, company = filled
+    assert "校验通过" in run("verify").output
+    content = env / "archive" / company.short / "v1" / "content" / "documents"
+    (content / "营业执照.pdf").write_bytes(b"tampered")
+    (content / "资产负债表.pdf").unlink()
+    result = run("verify", company.short, ok=False)
+    assert result.exit_code == 1
+    assert "营业执照.pdf" in result.output and "资产负债表.pdf" in result.output
+
+
+def test_reindex_rebuilds_from_archive(filled):
+    env, company = filled
+    before = json.loads(run("list", "--json").stdout)
+    assert "1 个客户" in run("reindex").output
+    assert json.loads(run("list", "--json").stdout) == before
+
+
+def test_every_command_is_documented_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"dossier {name}" in readme or f"`{name}`" in readme, name
