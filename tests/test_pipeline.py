@@ -273,3 +273,37 @@ def test_catalog_is_rebuilt_from_the_archive_alone(home, company):
     with Catalog(home.catalog_path) as cat:
         assert cat.clients() == before
         assert cat.find_client(company.credit_code) == [company.short]
+
+
+@pytest.mark.slow
+def test_300_mb_file_is_hashed_and_stored_with_bounded_memory(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import VENV_BIN, dossier_cli
+
+    home = tmp_path / "home"
+    assert dossier_cli(home, "init").returncode == 0
+    big = samples.big_pdf(home / "inbox" / "恒远机械" / "整本扫描.pdf", 300, seed=5)
+    size = big.stat().st_size
+    probe = ("import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+             "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+             "print(p.stdout, p.stderr)\n")
+    env = {**os.environ, "DOSSIER_SETTLE_SECONDS": "0"}
+    out = subprocess.run([sys.executable, "-c", probe, str(VENV_BIN / "dossier"), "--home", str(home), "ingest",
+                          "--json"], capture_output=True, text=True, env=env)
+    code, maxrss_kib = map(int, out.stdout.split()[:2])
+    assert code == 0, out.stdout
+    assert '"archived"' in out.stdout
+    peak_mib = maxrss_kib / 1024
+    print(f"peak RSS {peak_mib:.0f} MiB for a {size >> 20} MiB file")
+    assert peak_mib < 160, f"peak RSS {peak_mib:.0f} MiB while ingesting a {size >> 20} MiB file"
+    stored = Archive(dossier_config(home)).object_path("恒远机械") / "v1" / "content" / "documents" / "整本扫描.pdf"
+    assert stored.stat().st_size == size
+
+
+def dossier_config(home):
+    from dossier.config import load
+
+    return load(home, env={})
