@@ -714,3 +714,14 @@ def test_more_than_nine_versions_read_and_validate(store: StorageRoot) -> None:
     assert reader.head == "v12" and [v.name for v in reader.versions()][-3:] == ["v10", "v11", "v12"]
     assert reader.first_version_of("documents/第10份.pdf") == "v10"
     validate(store.object_path("91310000MA1K000001"))
+
+
+def test_init_accepts_a_folder_holding_only_a_vcs_placeholder(tmp_path: Path) -> None:
+    # archive/ is kept in git by archive/.gitkeep; a fresh clone must init there.
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / ".gitkeep").write_text("")
+    s = StorageRoot(root, tmp_path / "staging", tmp_path / "locks")
+    s.init()
+    assert s.is_initialized() and (root / ".gitkeep").exists()
+    assert s.object_ids() == []

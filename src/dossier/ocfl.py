@@ -611,7 +611,10 @@ class StorageRoot:
         for other in (self.staging_dir.resolve(), self.lock_dir.resolve()):
             if other == root or root in other.parents:
                 raise ArchiveError(f"目录 {other} 位于存储根 {root} 之内。暂存目录和锁目录必须放在存储根之外。")
-        if root.is_dir() and any(root.iterdir()) and not (root / ROOT_DECLARATION).exists():
+        # Hidden files (a VCS placeholder such as .gitkeep) do not make a folder foreign:
+        # the spec allows other files as direct children of the storage root.
+        if (root.is_dir() and any(not p.name.startswith(".") for p in root.iterdir())
+                and not (root / ROOT_DECLARATION).exists()):
             raise ArchiveError(f"目录 {root} 不是空目录，也不是 OCFL 存储根（缺少 {ROOT_DECLARATION}）。"
                                "请指定一个空目录或已有的存档目录。")
         for d in (root, self.staging_dir, self.lock_dir):
