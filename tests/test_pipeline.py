@@ -307,3 +307,24 @@ def dossier_config(home):
     from dossier.config import load
 
     return load(home, env={})
+
+
+def test_a_folder_is_held_while_one_of_its_files_is_still_settling(home, company):
+    import time
+
+    from dossier.pipeline import Pipeline
+
+    cfg = home.__class__(home=home.home, values={**home.values, "settle_seconds": 1.0})
+    old = drop_licence(home.inbox, company)
+    time.sleep(1.2)
+    young = samples.generic_pdf(home.inbox / company.short / "刚放入.pdf", "说明", ["刚放入"])
+    pipe = Pipeline(cfg)
+    pipe.start()
+    pipe.settle.clock = lambda: 0.0  # no observed quiet time: only the inode clock counts
+    pipe.settle.wallclock = lambda: old.stat().st_ctime + 1.05  # the old file has settled, the young not
+    outcomes, pending = pipe.pass_once()
+    assert outcomes == [] and len(pending) == 2
+    pipe.settle.wallclock = lambda: young.stat().st_ctime + 1.05
+    outcomes, pending = pipe.pass_once()
+    pipe.close()
+    assert [o.outcome for o in outcomes] == ["archived", "archived"] and {o.version for o in outcomes} == {"v1"}

@@ -117,7 +117,14 @@ def ingest(obj: Ctx, as_json: bool, no_wait: bool) -> None:
     """处理收件箱一次：归档、查重、隔离或待分拣。"""
     pipe = obj.pipeline(on_progress=_progress_printer(False))
     try:
-        outcomes = pipe.ingest(wait=not no_wait)
+        waited: set[int] = set()
+
+        def on_wait(n: int) -> None:
+            if n not in waited:
+                waited.add(n)
+                click.echo(f"等待 {n} 个文件写入完成（静止 {obj.config.settle_seconds:g} 秒后收件）…", err=True)
+
+        outcomes = pipe.ingest(wait=not no_wait, on_wait=on_wait)
     finally:
         pipe.close()
     if sys.stderr.isatty():

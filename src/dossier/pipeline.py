@@ -108,9 +108,16 @@ class Pipeline:
                 ready.append(entry)
             else:
                 pending.append(entry)
+        # A clerk's drop into one folder becomes one version: hold a folder's settled files
+        # while others in it are still being written (for at most a few quiet periods).
+        busy = {e.incoming.folder for e in pending}
+        hold_limit = 4 * self.config.settle_seconds
         groups: dict[str | None, list[Entry]] = defaultdict(list)
         for entry in ready:
-            groups[entry.incoming.folder].append(entry)
+            if entry.incoming.folder in busy and self.settle.unchanged_for(entry) < hold_limit:
+                pending.append(entry)
+            else:
+                groups[entry.incoming.folder].append(entry)
         self.progress = Progress(total=len(ready))
         for folder in sorted(groups, key=lambda f: (f is None, f or "")):
             if self.stop.is_set():
@@ -250,15 +257,17 @@ class Pipeline:
         return outcomes
 
     # -- drivers -------------------------------------------------------------
-    def ingest(self, wait: bool = True) -> list[Outcome]:
+    def ingest(self, wait: bool = True, on_wait: Callable[[int], None] | None = None) -> list[Outcome]:
         """One ingestion: process what is ready; wait (bounded) for files still being written."""
-        deadline = time.monotonic() + 2 * self.config.settle_seconds + 1
+        deadline = time.monotonic() + 5 * self.config.settle_seconds + 1
         outcomes: list[Outcome] = []
         while True:
             got, pending = self.pass_once()
             outcomes += got
             if not pending or not wait or time.monotonic() > deadline or self.stop.is_set():
                 break
+            if on_wait:
+                on_wait(len(pending))
             self.stop.wait(min(0.5, max(0.05, self.config.settle_seconds / 4)))
         for entry in pending:
             outcomes.append(Outcome(entry.incoming.source, "pending",
