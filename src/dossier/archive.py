@@ -9,7 +9,7 @@ Inside an object (design section 3):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -180,34 +180,31 @@ class Archive:
         now = datetime.now(timezone.utc).replace(microsecond=0)
         with self.store.begin(client) as builder:
             meta = self._meta_for(builder, client, folder, batch)
-            added: list[tuple[int, str, str]] = []
-            for index, (incoming, claimed, reading) in enumerate(batch.items):
-                present = _digests_to_paths(builder.state)
-                taken = {name_key(p) for p in builder.state}
+            added = 0
+            present = _digests_to_paths(builder.state)  # kept up to date below: linear in the batch
+            taken = {name_key(p) for p in builder.state}
+            for incoming, claimed, reading in batch.items:
                 logical = unique_name(DOCUMENTS + safe_segment(Path(incoming.source).name), taken)
                 digest = builder.add_file(logical, claimed)
-                if digest in present:
+                if digest.lower() in present:
                     builder.remove(logical)
-                    outcomes.append(
-                        Outcome(incoming.source, "duplicate", f"与已归档文件 {present[digest]} 内容相同，未重复保存",
-                                client, present[digest], None, digest)
-                    )
+                    earlier = present[digest.lower()]
+                    outcomes.append(Outcome(incoming.source, "duplicate", f"与已归档文件 {earlier} 内容相同，未重复保存",
+                                            client, earlier, None, digest))
                     continue
-                builder.add_bytes(extracted_path(logical), dumps(_extracted(incoming, reading, digest, now)))
-                added.append((index, logical, digest))
+                extracted = extracted_path(logical)
+                builder.add_bytes(extracted, dumps(_extracted(incoming, reading, digest, now)))
+                present[digest.lower()] = logical
+                taken.update((name_key(logical), name_key(extracted)))
+                added += 1
                 outcomes.append(Outcome(incoming.source, "archived", "", client, logical, None, digest))
             builder.add_bytes(DOSSIER_JSON, dumps(meta))
             if not builder.changed:
                 builder.abort()
                 return outcomes
-            message = f"收件 {len(added)} 份" + (f"（来自 {folder}）" if folder else "")
-            if not added:
-                message = "更新客户信息"
+            message = f"收件 {added} 份" + (f"（来自 {folder}）" if folder else "") if added else "更新客户信息"
             version = builder.commit(message, self.config.operator, self.config.operator_address, created=now)
-        return [
-            Outcome(o.source, o.outcome, o.reason, o.client, o.path, version, o.sha512) if o.outcome == "archived" else o
-            for o in outcomes
-        ]
+        return [replace(o, version=version) if o.outcome == "archived" else o for o in outcomes]
 
     def _meta_for(self, builder: "ocfl.VersionBuilder", client: str, folder: str | None, batch: Batch) -> dict:
         if DOSSIER_JSON in builder.state:

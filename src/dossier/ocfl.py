@@ -389,6 +389,9 @@ class VersionBuilder:
         self._store, self._lock_fd, self._reader = store, lock_fd, reader
         self.base_state: dict[str, str] = reader.state() if reader else {}
         self.state: dict[str, str] = dict(self.base_state)
+        self._dirs: dict[str, int] = {}  # directory prefix -> number of state paths below it
+        for logical in self.state:
+            self._count_dirs(logical, 1)
         self._manifest = {d.lower(): d for d in reader.inventory["manifest"]} if reader else {}
         self._staged: dict[str, Path] = {}  # digest -> staged file (not yet in the object)
         self._work = store.staging_dir / object_id / uuid.uuid4().hex
@@ -405,11 +408,33 @@ class VersionBuilder:
         if self._closed:
             raise ArchiveError(f"对象 {self.object_id} 的本次修改已经提交或放弃，不能继续使用。请重新调用 begin()。")
 
+    def _count_dirs(self, logical: str, delta: int) -> None:
+        parts = logical.split("/")
+        for i in range(1, len(parts)):
+            prefix = "/".join(parts[:i])
+            self._dirs[prefix] = self._dirs.get(prefix, 0) + delta
+            if not self._dirs[prefix]:
+                del self._dirs[prefix]
+
+    def _set(self, logical: str, digest: str) -> None:
+        if logical not in self.state:
+            self._count_dirs(logical, 1)
+        self.state[logical] = digest
+
+    def _unset(self, logical: str) -> str:
+        self._count_dirs(logical, -1)
+        return self.state.pop(logical)
+
     def _check_conflict(self, logical: str) -> None:
-        for other in self.state:
-            if other != logical and (other.startswith(logical + "/") or logical.startswith(other + "/")):
-                raise ArchiveError(f"对象 {self.object_id} 中“{logical}”与已有的“{other}”冲突"
-                                   "（同一路径不能既是文件又是目录）。请换一个文件名。")
+        """A path may not be both a file and a directory (E095); O(depth), not O(state)."""
+        parts = logical.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        other = next((p for p in prefixes if p in self.state), None)
+        if other is None and logical in self._dirs:
+            other = next(p for p in self.state if p.startswith(logical + "/"))
+        if other is not None:
+            raise ArchiveError(f"对象 {self.object_id} 中“{logical}”与已有的“{other}”冲突"
+                               "（同一路径不能既是文件又是目录）。请换一个文件名。")
 
     def _write_error(self, exc: BaseException, what: str) -> ArchiveError:
         reason = "磁盘空间已满" if getattr(exc, "errno", None) == errno.ENOSPC else "写入失败（磁盘或文件系统错误）"
@@ -435,7 +460,7 @@ class VersionBuilder:
             digest = self._manifest.get(digest, digest)
         else:
             self._staged[digest] = staged
-        self.state[logical] = digest
+        self._set(logical, digest)
         return digest
 
     def add_bytes(self, logical: str, data: bytes) -> str:
@@ -445,7 +470,7 @@ class VersionBuilder:
         self._check_open()
         if logical not in self.state:
             raise ArchiveError(f"对象 {self.object_id} 中没有文件“{logical}”，无法删除。请检查文件名。")
-        del self.state[logical]
+        self._unset(logical)
 
     def rename(self, old: str, new: str) -> None:
         """Move ``old`` to ``new``; refuses to overwrite an existing ``new``."""
@@ -457,13 +482,13 @@ class VersionBuilder:
             return
         if new in self.state:
             raise ArchiveError(f"对象 {self.object_id} 中已有文件“{new}”，不能把“{old}”改名为它。请先删除或换一个名字。")
-        digest = self.state.pop(old)
+        digest = self._unset(old)
         try:
             self._check_conflict(new)
         except ArchiveError:
-            self.state[old] = digest
+            self._set(old, digest)
             raise
-        self.state[new] = digest
+        self._set(new, digest)
 
     def has_digest(self, digest: str) -> bool:
         return digest.lower() in self._manifest or digest.lower() in self._staged
