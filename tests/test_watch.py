@@ -176,3 +176,25 @@ def test_watcher_survives_bad_input_and_keeps_serving(home, tmp_path, polling):
     assert sources == {f"{company.short}/营业执照.pdf", f"{company.short}/法人身份证.pdf",
                        f"{company.short}/完税证明.pdf"}
     assert outside.exists()
+
+
+def test_scheduled_fixity_check_reports_damage_loudly(home, tmp_path):
+    company = samples.make_company(12, short="恒远机械")
+    samples.business_licence_pdf(company, home / "inbox" / company.short / "营业执照.pdf")
+    assert dossier_cli(home, "ingest").returncode == 0
+    stored = home / "archive" / company.short / "v1" / "content" / "documents" / "营业执照.pdf"
+    stored.write_bytes(b"bit rot")
+    exe = [str(VENV_BIN / "dossier")] if (VENV_BIN / "dossier").exists() else [sys.executable, "-m", "dossier"]
+    env = {**os.environ, "DOSSIER_VERIFY_HOURS": "0.0001"}  # due at once: no check has run yet
+    log = tmp_path / "watch.log"
+    proc = subprocess.Popen([*exe, "--home", str(home), "watch"], env=env, stdout=open(log, "w"),
+                            stderr=subprocess.STDOUT)
+    alert = home / ".dossier" / "FIXITY-ALERT.txt"
+    try:
+        wait_until(alert.exists, 30, "the fixity alert")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert "营业执照.pdf" in alert.read_text(encoding="utf-8")
+    assert "营业执照.pdf" in log.read_text(encoding="utf-8")
+    assert (home / ".dossier" / "fixity.log.jsonl").exists()

@@ -16,13 +16,15 @@ from typing import Any
 
 from . import ocfl
 from .config import Config
-from .errors import ArchiveError, ClientNotFound
+from .errors import ClientNotFound, UsageError
 from .models import Incoming, Outcome, Reading
 from .naming import client_id_for, name_key, safe_segment, unique_name
 
 DOSSIER_JSON = "dossier.json"
 DOCUMENTS = "documents/"
 EXTRACTED = "extracted/"
+REPORTS = "reports/"
+NOTES = "notes/"
 
 
 def dumps(data: Any) -> bytes:
@@ -122,10 +124,9 @@ class Archive:
 
     @staticmethod
     def _meta(reader: ocfl.ObjectReader, version: str | None) -> dict:
-        try:
-            return json.loads(reader.read_bytes(DOSSIER_JSON, version))
-        except KeyError:
+        if DOSSIER_JSON not in reader.state(version):
             return {"client": reader.id, "name": reader.id, "credit_code": None}
+        return json.loads(reader.read_bytes(DOSSIER_JSON, version))
 
     def snapshot(self, client: str, version: str | None = None, with_text: bool = False) -> Snapshot:
         if not self.store.exists(client):
@@ -135,10 +136,8 @@ class Archive:
         meta = self._meta(reader, ver.name)
         docs = []
         for path in sorted(p for p in ver.state if p.startswith(DOCUMENTS)):
-            try:
-                info = json.loads(reader.read_bytes(extracted_path(path), ver.name))
-            except KeyError:
-                info = {}
+            extracted = extracted_path(path)
+            info = json.loads(reader.read_bytes(extracted, ver.name)) if extracted in ver.state else {}
             docs.append(
                 Document(
                     path=path,
@@ -177,7 +176,7 @@ class Archive:
         Raises ArchiveError when the version could not be committed (nothing is then changed).
         """
         outcomes: list[Outcome] = []
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = _now()
         with self.store.begin(client) as builder:
             meta = self._meta_for(builder, client, folder, batch)
             added = 0
@@ -207,10 +206,9 @@ class Archive:
         return [replace(o, version=version) if o.outcome == "archived" else o for o in outcomes]
 
     def _meta_for(self, builder: "ocfl.VersionBuilder", client: str, folder: str | None, batch: Batch) -> dict:
-        if DOSSIER_JSON in builder.state:
-            meta = json.loads(self.store.reader(client).read_bytes(DOSSIER_JSON))
-        else:
-            meta = {"client": client, "name": folder or client, "credit_code": None, "folders": [], "case": {}}
+        meta = self._meta_in(builder, client)
+        if DOSSIER_JSON not in builder.base_state and folder:
+            meta["name"] = folder
         folders = list(meta.get("folders") or [])
         if folder and folder not in folders:
             folders.append(folder)
@@ -219,6 +217,74 @@ class Archive:
         if not meta.get("credit_code") and len(codes) == 1:
             meta["credit_code"] = codes[0]
         return meta
+
+    # -- issued reports and amendments (rules 第十九条) ----------------------
+    def issue_report(self, client: str, report: str) -> str:
+        """Freeze a report: recorded in dossier.json; the pipeline never regenerates it in place."""
+        now = _now()
+        with self.store.begin(client) as builder:
+            path = self._report_path(builder, client, report)
+            meta = self._meta_in(builder, client)
+            issued = meta.setdefault("issued", {})
+            if path in issued:
+                raise UsageError(f"报告 {path} 已于 {issued[path]['issued_at']} 签发，不能重复签发。"
+                                 f"如需更改，请用 `dossier amend {client} {path} --file 新文件 --note 说明`。")
+            issued[path] = {"sha512": builder.state[path], "issued_at": _iso(now),
+                            "issued_by": self.config.operator}
+            builder.add_bytes(DOSSIER_JSON, dumps(meta))
+            return builder.commit(f"签发报告 {path}", self.config.operator, self.config.operator_address,
+                                  created=now)
+
+    def amend_report(self, client: str, report: str, new_file: Path, note: str) -> tuple[str, str, str]:
+        """Store an amended report beside the issued original, with a note. Returns (version, path, note)."""
+        if not note or not note.strip():
+            raise UsageError("修订已签发的报告必须附修订说明：请用 --note 写明修改了什么、为什么修改"
+                             "（《客户经理工作职责》第十九条：不得在原稿上作原则性更改，如需更改应另附说明）。")
+        if not new_file.is_file():
+            raise UsageError(f"修订文件 {new_file} 不存在或不是文件。请检查路径。")
+        now = _now()
+        with self.store.begin(client) as builder:
+            path = self._report_path(builder, client, report)
+            meta = self._meta_in(builder, client)
+            if path not in meta.get("issued", {}):
+                raise UsageError(f"报告 {path} 尚未签发，无需走修订流程。签发请用 `dossier issue {client} {path}`。")
+            amendments = meta.setdefault("amendments", [])
+            number = 1 + sum(1 for a in amendments if a["original"] == path)
+            stem, dot, ext = path[len(REPORTS):].rpartition(".")
+            amended = unique_name(f"{REPORTS}{stem}_修订{number}{dot}{ext}", {name_key(p) for p in builder.state})
+            digest = builder.add_file(amended, new_file)
+            note_path = unique_name(f"{NOTES}{now:%Y%m%d}_{stem}_修订{number}说明.txt",
+                                    {name_key(p) for p in builder.state})
+            issued = meta["issued"][path]
+            builder.add_bytes(note_path, (
+                f"修订说明\n"
+                f"客户：{meta.get('name') or client}（{client}）\n"
+                f"原报告：{path}（{issued['issued_at']} 由 {issued['issued_by']} 签发，原件保持不变）\n"
+                f"原报告 SHA-512：{issued['sha512']}\n"
+                f"修订文件：{amended}\n"
+                f"修订文件 SHA-512：{digest}\n"
+                f"修订人：{self.config.operator}\n"
+                f"时间：{_iso(now)}\n"
+                f"修改内容及原因：\n{note.strip()}\n"
+            ).encode("utf-8"))
+            amendments.append({"original": path, "amended": amended, "note": note_path, "sha512": digest,
+                               "by": self.config.operator, "at": _iso(now), "reason": note.strip()})
+            builder.add_bytes(DOSSIER_JSON, dumps(meta))
+            version = builder.commit(f"修订报告 {path}（附说明 {note_path}）", self.config.operator,
+                                     self.config.operator_address, created=now)
+        return version, amended, note_path
+
+    def _report_path(self, builder: "ocfl.VersionBuilder", client: str, report: str) -> str:
+        path = report if report.startswith(REPORTS) else REPORTS + report
+        if path not in builder.state:
+            known = "、".join(sorted(p for p in builder.state if p.startswith(REPORTS))) or "（暂无报告）"
+            raise UsageError(f"客户 {client} 的档案中没有报告 {path}。现有报告：{known}")
+        return path
+
+    def _meta_in(self, builder: "ocfl.VersionBuilder", client: str) -> dict:
+        if DOSSIER_JSON in builder.base_state:
+            return json.loads(self.store.reader(client).read_bytes(DOSSIER_JSON))
+        return {"client": client, "name": client, "credit_code": None, "folders": [], "case": {}}
 
     # -- history and fixity ----------------------------------------------
     def history(self, client: str) -> list[dict]:
@@ -243,6 +309,14 @@ class Archive:
         return self.store.object_path(client)
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _digests_to_paths(state: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for path, digest in sorted(state.items()):
@@ -255,7 +329,7 @@ def _extracted(incoming: Incoming, reading: Reading, digest: str, received: date
     return {
         "source": incoming.source,
         "sha512": digest,
-        "received": received.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "received": _iso(received),
         "media_type": reading.media_type,
         "pages": reading.pages,
         "text": list(reading.pages_text),

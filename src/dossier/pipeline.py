@@ -279,10 +279,14 @@ class Pipeline:
         events = intake.InboxEvents(self.config.inbox, polling, self.config.poll_seconds)
         events.start()
         next_rescan = 0.0
+        period = self.config.verify_hours * 3600
+        fixity: threading.Thread | None = None
         pending = False
         try:
             while not self.stop.is_set():
                 now = time.monotonic()
+                if period > 0 and time.time() >= self._last_verify() + period and not (fixity and fixity.is_alive()):
+                    fixity = self._verify_in_background()
                 if events.wake.is_set() or pending or now >= next_rescan:
                     events.wake.clear()
                     try:
@@ -304,6 +308,53 @@ class Pipeline:
                 events.wake.wait(timeout=0.5 if pending else 1.0)
         finally:
             events.stop()
+
+    # -- fixity ------------------------------------------------------------------
+    def verify_all(self) -> dict:
+        """Re-hash every stored file of every client; log the result; damage is logged as an error."""
+        started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        damaged: dict[str, list[str]] = {}
+        checked = 0
+        for client in self.archive.client_ids():
+            if self.stop.is_set():
+                break
+            problems = self.archive.verify(client)
+            checked += 1
+            if problems:
+                damaged[client] = [f"{p.path}（{p.detail}）" for p in problems]
+        result = {"time": started, "clients": checked, "damaged": damaged, "complete": not self.stop.is_set()}
+        self.config.state_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.config.state_dir / "fixity.log.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+        alert = self.config.state_dir / "FIXITY-ALERT.txt"
+        if damaged:
+            lines = [f"{started} 固定性校验发现档案损坏，请立即从备份恢复下列文件并运行 `dossier verify` 复核："]
+            lines += [f"  {client}: {item}" for client, items in damaged.items() for item in items]
+            alert.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            for line in lines:
+                log.error("%s", line)
+        else:
+            alert.unlink(missing_ok=True)
+            log.info("固定性校验完成：%d 个客户档案完好", checked)
+        return result
+
+    def _last_verify(self) -> float:
+        """When the last fixity check ended (its log's mtime), so restarts keep the schedule."""
+        try:
+            return (self.config.state_dir / "fixity.log.jsonl").stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    def _verify_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self._verify_safely, name="dossier-fixity", daemon=True)
+        thread.start()
+        return thread
+
+    def _verify_safely(self) -> None:
+        try:
+            self.verify_all()
+        except Exception:
+            log.exception("scheduled fixity check failed")
 
     def request_stop(self) -> None:
         self.stop.set()
