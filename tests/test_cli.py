@@ -136,3 +136,23 @@ def test_every_command_is_documented_in_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"dossier {name}" in readme or f"`{name}`" in readme, name
+
+
+def test_issue_and_amend_from_the_command_line(filled, tmp_path):
+    env, company = filled
+    from dossier.archive import Archive
+    from dossier.config import load
+
+    archive = Archive(load(env, env={}))
+    with archive.store.begin(company.short) as b:
+        b.add_bytes("reports/完整性核查表.docx", b"draft")
+        b.commit("生成报告", "tester")
+    assert "已签发" in run("issue", company.credit_code, "完整性核查表.docx").output
+    new = tmp_path / "new.docx"
+    new.write_bytes(b"amended")
+    refused = run("amend", company.short, "完整性核查表.docx", "--file", str(new), ok=False)
+    assert refused.exit_code == 2 and "修订说明" in refused.output
+    done = run("amend", company.short, "完整性核查表.docx", "--file", str(new), "--note", "更正笔误")
+    assert "完整性核查表_修订1.docx" in done.output
+    history = json.loads(run("history", company.short, "--json").stdout)["versions"]
+    assert history[-1]["added"][0].startswith("notes/") or "reports/完整性核查表_修订1.docx" in history[-1]["added"]

@@ -231,6 +231,41 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
             click.echo(f"    改名 {r['from']} → {r['to']}")
 
 
+@cli.command(name="issue")
+@click.argument("client")
+@click.argument("report")
+@click.pass_obj
+def issue_report(obj: Ctx, client: str, report: str) -> None:
+    """签发报告（如 完整性核查表.docx）：此后原稿不再改动，更改须走 amend 并附说明。"""
+    pipe = obj.pipeline()
+    try:
+        cid = obj.resolve(pipe, client)
+        version = pipe.archive.issue_report(cid, report)
+        pipe.sync_catalog()
+    finally:
+        pipe.close()
+    click.echo(f"已签发 {report}（客户 {cid}，版本 {version}）。此后如需更改，请用 dossier amend 并附修订说明。")
+
+
+@cli.command()
+@click.argument("client")
+@click.argument("report")
+@click.option("--file", "new_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="修订后的报告文件。")
+@click.option("--note", default="", help="修订说明：修改了什么、为什么（必填）。")
+@click.pass_obj
+def amend(obj: Ctx, client: str, report: str, new_file: str, note: str) -> None:
+    """修订已签发的报告：原稿保留不变，修订稿另存为新文件，并在 notes/ 附修订说明。"""
+    pipe = obj.pipeline()
+    try:
+        cid = obj.resolve(pipe, client)
+        version, amended, note_path = pipe.archive.amend_report(cid, report, Path(new_file), note)
+        pipe.sync_catalog()
+    finally:
+        pipe.close()
+    click.echo(f"已保存修订稿 {amended} 和修订说明 {note_path}（客户 {cid}，版本 {version}）；原报告保持不变。")
+
+
 @cli.command()
 @click.argument("client", required=False)
 @click.pass_obj
