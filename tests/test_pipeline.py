@@ -54,7 +54,7 @@ def test_text_layer_is_recorded_and_searchable(home, company):
     snap = Archive(home).snapshot(company.short, with_text=True)
     assert company.credit_code in snap.documents[0].text
     with Catalog(home.catalog_path) as cat:
-        hits = cat.search(company.name[2:6])  # a Chinese substring inside a word
+        hits = cat.search_documents(company.name[2:6])  # a Chinese substring inside a word
     assert hits and hits[0]["client"] == company.short
 
 

@@ -31,6 +31,12 @@ CREATE INDEX IF NOT EXISTS documents_sha512 ON documents (sha512);
 CREATE VIRTUAL TABLE IF NOT EXISTS document_text USING fts5(
     client UNINDEXED, path UNINDEXED, body, tokenize = 'trigram'
 );
+-- access log (export.py / accesslog.py): a cache of each object's logs/access.jsonl
+CREATE TABLE IF NOT EXISTS access_log (
+    client TEXT, time TEXT, event TEXT, user TEXT, version TEXT, destination TEXT,
+    files INTEGER, bytes INTEGER, entry TEXT
+);
+CREATE INDEX IF NOT EXISTS access_log_client ON access_log (client, time);
 """
 
 
@@ -93,6 +99,7 @@ class Catalog:
             if client not in present:
                 self.db.execute("BEGIN IMMEDIATE")
                 self._delete(client)
+                self.db.execute("DELETE FROM access_log WHERE client = ?", (client,))
                 self.db.execute("COMMIT")
 
     # -- reading ---------------------------------------------------------
@@ -117,16 +124,69 @@ class Catalog:
         keys = ("client", "name", "credit_code", "version", "updated", "documents")
         return [dict(zip(keys, row)) for row in cur]
 
-    def search(self, text: str, limit: int = 50) -> list[dict]:
-        if len(text) < 3:  # the trigram tokenizer needs three characters; fall back to LIKE
+    # -- access log and filtered search (export.py, accesslog.py, `dossier pull/log/search`) ----------
+    # The access log's truth is logs/access.jsonl in each OCFL object; this table is its cache.
+    def record_access(self, entry: dict) -> None:
+        self.db.execute("INSERT INTO access_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._access_row(entry))
+
+    def replace_access_log(self, client: str, entries: list[dict]) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM access_log WHERE client = ?", (client,))
+            self.db.executemany("INSERT INTO access_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [self._access_row({**e, "client": client}) for e in entries])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def access_log(self, client: str) -> list[dict]:
+        rows = self.db.execute("SELECT entry FROM access_log WHERE client = ? ORDER BY rowid", (client,))
+        return [json.loads(r[0]) for r in rows]
+
+    def search_documents(self, text: str, client: str | None = None, doc_type: str | None = None,
+                         limit: int = 50) -> list[dict]:
+        """Full-text search of document text layers, optionally within one client and document type.
+
+        Three characters or more use the FTS5 trigram index (a substring anywhere, even inside a
+        word); one or two characters fall back to a substring scan (instr), which is exact.
+        Each hit: client, name, path, doc_type, version, snippet (hit in 【】).
+        """
+        text = text.strip()
+        if not text:
+            return []
+        where, args = [], []
+        if client is not None:
+            where.append("t.client = ?")
+            args.append(client)
+        if doc_type is not None:
+            where.append("d.doc_type = ?")
+            args.append(doc_type)
+        extra = "".join(" AND " + w for w in where)
+        join = ("FROM document_text t LEFT JOIN documents d ON d.client = t.client AND d.path = t.path "
+                "LEFT JOIN clients c ON c.client = t.client")
+        cols = "t.client, c.name, t.path, d.doc_type, d.version"
+        if len(text) < 3:  # the trigram tokenizer cannot match fewer than three characters
             rows = self.db.execute(
-                "SELECT client, path, substr(body, max(1, instr(body, ?) - 20), 60) FROM document_text "
-                "WHERE body LIKE '%' || ? || '%' LIMIT ?", (text, text, limit))
+                f"SELECT {cols}, substr(t.body, max(1, instr(t.body, ?) - 24), 48 + length(?)) {join} "
+                f"WHERE instr(t.body, ?) > 0{extra} ORDER BY t.client, t.path LIMIT ?",
+                (text, text, text, *args, limit))
+            hits = [(*r[:5], (r[5] or "").replace(text, f"【{text}】", 1)) for r in rows]
         else:
             rows = self.db.execute(
-                "SELECT client, path, snippet(document_text, 2, '[', ']', '…', 12) FROM document_text "
-                "WHERE document_text MATCH ? LIMIT ?", ('"' + text.replace('"', '""') + '"', limit))
-        return [{"client": c, "path": p, "snippet": s} for c, p, s in rows]
+                f"SELECT {cols}, snippet(document_text, 2, '【', '】', '…', 24) {join} "
+                f"WHERE document_text MATCH ?{extra} ORDER BY t.client, t.path LIMIT ?",
+                ('"' + text.replace('"', '""') + '"', *args, limit))
+            hits = list(rows)
+        keys = ("client", "name", "path", "doc_type", "version", "snippet")
+        return [dict(zip(keys, (*h[:5], " ".join((h[5] or "").split())))) for h in hits]
+
+    @staticmethod
+    def _access_row(entry: dict) -> tuple:
+        return (entry.get("client"), entry.get("time"), entry.get("event"), entry.get("user"),
+                entry.get("version"), entry.get("destination"), entry.get("files"), entry.get("bytes"),
+                json.dumps(entry, ensure_ascii=False))
+    # -- end of the access log and filtered search section ---------------------------------------------
 
 
 def open_catalog(path: Path) -> Catalog:

@@ -269,6 +269,7 @@ class ObjectReader:
         self.content_directory: str = inv.get("contentDirectory", "content")
         self._names = {int(n[1:]): n for n in inv["versions"]}
         self._digests = {d.lower(): d for d in inv["manifest"]}
+        self._versions: dict[str, Version] = {}
 
     def _name(self, name: str | None) -> str:
         if name is None:
@@ -281,7 +282,16 @@ class ObjectReader:
         raise ArchiveError(f"对象 {self.id}（{self.path}）没有版本“{name}”。现有版本：v1 至 {self.head}。")
 
     def version(self, name: str | None = None) -> Version:
+        """The version (head if None). Cached: the inventory never changes under a reader,
+        so callers must treat ``Version.state`` as read-only."""
         name = self._name(name)
+        cached = self._versions.get(name)
+        if cached is not None:
+            return cached
+        self._versions[name] = self._make_version(name)
+        return self._versions[name]
+
+    def _make_version(self, name: str) -> Version:
         block = self.inventory["versions"][name]
         user = block.get("user") or {}
         state = {p: d for d, paths in block["state"].items() for p in paths}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import intake
+from . import accesslog, intake
 from .archive import Archive, Batch
 from .catalog import Catalog
 from .codes import find_credit_codes
@@ -91,6 +91,8 @@ class Pipeline:
             if heads.get(client) != reader.head:
                 self.catalog.update(self.archive.snapshot(client, with_text=True))
                 updated += 1
+            if full:  # the access log lives in the object's logs/, outside versions
+                accesslog.sync_catalog(self.archive, self.catalog, client)
         self.catalog.remove_missing(ids)
         return updated
 
