@@ -20,7 +20,7 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def make_config(home: Path, **overrides) -> config_mod.Config:
-    values = {"settle_seconds": 0, "stale_seconds": 0, "rescan_seconds": 1}
+    values = {"settle_seconds": 0, "stale_seconds": 0, "rescan_seconds": 1, "ocr_engine": "fake", "ocr_workers": 1}
     values.update(overrides)
     return config_mod.load(home, env={}, overrides=values)
 
@@ -59,7 +59,8 @@ def ocfl_validate(object_path: Path) -> tuple[bool, str]:
 
 def dossier_cli(home: Path, *args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would."""
-    full_env = {**os.environ, "DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_STALE_SECONDS": "0", **(env or {})}
+    full_env = {**os.environ, "DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_STALE_SECONDS": "0",
+                "DOSSIER_OCR_ENGINE": "fake", "DOSSIER_OCR_WORKERS": "1", **(env or {})}
     exe = VENV_BIN / "dossier"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "dossier"]
     return subprocess.run([*cmd, "--home", str(home), *args], capture_output=True, text=True, env=full_env, **kwargs)

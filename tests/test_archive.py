@@ -79,3 +79,43 @@ def test_issued_report_survives_later_intake(client, home):
     reader = archive.store.reader(cid)
     assert reader.read_bytes("reports/完整性核查表.docx") == b"report v1 bytes"
     assert DOSSIER_JSON in reader.state()
+
+
+def test_a_new_licence_supersedes_the_old_one_with_a_change_note(home):
+    import dataclasses
+
+    company = samples.make_company(31, short="华茂食品")
+    samples.business_licence_pdf(company, home.inbox / company.short / "营业执照.pdf")
+    ingest(home)
+    archive = Archive(home)
+    old_digest = archive.store.reader(company.short).state()["documents/营业执照.pdf"]
+    # 变更登记: a new legal representative and a new address, same credit code
+    changed = dataclasses.replace(company, legal_rep="周新民", address="浙江省宁波市鄞州区新城路8号")
+    samples.business_licence_pdf(changed, home.inbox / company.short / "营业执照（变更后）.pdf")
+    (outcome,) = ingest(home)
+
+    assert outcome.outcome == "archived" and outcome.path == "documents/营业执照.pdf"
+    reader = archive.store.reader(company.short)
+    state = reader.state()
+    assert state["documents/历史/营业执照_v1.pdf"] == old_digest  # the old one stays, as history
+    assert "extracted/历史/营业执照_v1.pdf.json" in state
+    assert state["documents/营业执照.pdf"] != old_digest
+    notes = [p for p in state if p.startswith("notes/")]
+    assert len(notes) == 1
+    text = reader.read_bytes(notes[0]).decode("utf-8")
+    assert f"{company.legal_rep} → 周新民" in text and "新城路8号" in text
+    assert "第十二条" in text
+    assert "营业执照已更新" in reader.version().message
+    assert reader.read_bytes("documents/营业执照.pdf", "v1") == reader.read_bytes("documents/历史/营业执照_v1.pdf")
+    ok, out = ocfl_validate(archive.object_path(company.short))
+    assert ok, out
+
+
+def test_statements_of_different_years_do_not_supersede_each_other(home):
+    company = samples.make_company(32, short="恒远机械")
+    samples.balance_sheet_pdf(company, 2024, home.inbox / company.short / "2024资产负债表.pdf")
+    samples.balance_sheet_pdf(company, 2025, home.inbox / company.short / "2025资产负债表.pdf")
+    ingest(home)
+    state = Archive(home).store.reader(company.short).state()
+    assert {"documents/资产负债表_2024.pdf", "documents/资产负债表_2025.pdf"} <= set(state)
+    assert not any(p.startswith("documents/历史/") for p in state)

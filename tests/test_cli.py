@@ -109,7 +109,7 @@ def test_history_json_lists_changes(filled):
     data = json.loads(run("history", company.credit_code, "--json").stdout)
     versions = data["versions"]
     assert [v["version"] for v in versions] == ["v1", "v2"]
-    assert versions[1]["added"] == ["documents/完税证明.pdf", "extracted/完税证明.pdf.json"]
+    assert versions[1]["added"] == ["documents/纳税证明_2025.pdf", "extracted/纳税证明_2025.pdf.json"]
     assert versions[1]["changed"] == ["dossier.json"] or versions[1]["changed"] == []
     assert versions[0]["message"].startswith("收件 2 份") and versions[0]["user"]
 
@@ -119,10 +119,10 @@ def test_verify_names_damaged_and_missing_files(filled):
     assert "校验通过" in run("verify").output
     content = env / "archive" / company.short / "v1" / "content" / "documents"
     (content / "营业执照.pdf").write_bytes(b"tampered")
-    (content / "资产负债表.pdf").unlink()
+    (content / "资产负债表_2025.pdf").unlink()
     result = run("verify", company.short, ok=False)
     assert result.exit_code == 1
-    assert "营业执照.pdf" in result.output and "资产负债表.pdf" in result.output
+    assert "营业执照.pdf" in result.output and "资产负债表_2025.pdf" in result.output
 
 
 def test_reindex_rebuilds_from_archive(filled):

@@ -138,7 +138,7 @@ def test_gbk_file_name_from_windows_share(home, company):
     outcomes = ingest(home)
     assert outcomes[0].outcome == "archived"
     assert outcomes[0].source == f"{company.short}/营业执照副本.pdf"
-    assert outcomes[0].path == "documents/营业执照副本.pdf"
+    assert outcomes[0].path == "documents/营业执照.pdf"  # named by what it is; the source name is kept
 
 
 @pytest.mark.parametrize("name, logical", [
@@ -149,7 +149,8 @@ def test_gbk_file_name_from_windows_share(home, company):
     ("bad\x07\nname.pdf", "documents/bad__name.pdf"),
 ])
 def test_awkward_names_get_safe_logical_paths(home, company, name, logical):
-    drop_licence(home.inbox, company, name=name)
+    # Content that is no appendix document keeps (a safe form of) the name it was dropped with.
+    samples.generic_pdf(home.inbox / company.short / name, "会议纪要", ["关于办公室搬迁的安排"])
     (outcome,) = ingest(home)
     assert outcome.outcome == "archived", outcome
     assert outcome.path == logical

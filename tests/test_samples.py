@@ -477,3 +477,96 @@ def test_make_bulk_pdfs(tmp_path):
         assert len(reader.pages) == 1
         text = pdf_text(path)
         assert "统一社会信用代码" in text and "有限公司" in text
+
+
+# ---------------------------------------------------------------------------
+# Every document type: document_pdf and expected_fields (TRUTH)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc_type", S.DOC_TYPES)
+def test_document_pdf_every_type(tmp_path, company, doc_type):
+    path = S.document_pdf(doc_type, company, tmp_path / "sub" / f"{doc_type}.pdf")
+    assert path.exists()
+    reader = pypdf.PdfReader(path, strict=True)
+    with pdfplumber.open(path) as pdf:
+        texts = [squash(page.extract_text() or "") for page in pdf.pages]
+    assert len(reader.pages) == len(texts) >= 1
+    assert all(squash(S.NOTICE) in t for t in texts)  # every page says it is synthetic
+    truth = S.expected_fields(doc_type, company)
+    for value in truth.values():  # every expected Chinese text value is printed somewhere
+        if isinstance(value, str) and any("\u4e00" <= ch <= "\u9fff" for ch in value):
+            assert squash(value) in "".join(texts), value
+
+
+def test_expected_fields_follow_the_rule_file(company):
+    from dossier.rules import load_doctypes
+
+    rules = load_doctypes()
+    assert set(S.DOC_TYPES) == set(rules.ids)
+    for doc_type in S.DOC_TYPES:
+        assert list(S.expected_fields(doc_type, company)) == list(rules[doc_type].fields), doc_type
+    assert S.TRUTH is S.expected_fields
+
+
+@pytest.mark.parametrize("doc_type", ["audit_report", "trade_contract", "equity_statement", "application_form"])
+def test_document_pdf_is_deterministic(tmp_path, company, doc_type):
+    a = S.document_pdf(doc_type, company, tmp_path / "a.pdf")
+    b = S.document_pdf(doc_type, company, tmp_path / "b.pdf")
+    assert a.read_bytes() == b.read_bytes()
+    assert S.expected_fields(doc_type, company) == S.expected_fields(doc_type, company)
+
+
+def test_document_pdf_rejects_unknown_type_and_options(tmp_path, company):
+    with pytest.raises(ValueError):
+        S.document_pdf("invoice", company, tmp_path / "x.pdf")
+    with pytest.raises(TypeError):
+        S.document_pdf("sales_report", company, tmp_path / "x.pdf", colour="red")
+    with pytest.raises(TypeError):
+        S.expected_fields("audit_report", company, opinon="qualified")
+
+
+def test_distractors_are_present(tmp_path, company):
+    audit = S.document_pdf("audit_report", company, tmp_path / "audit.pdf")
+    with pdfplumber.open(audit) as pdf:
+        pages = [squash(p.extract_text() or "") for p in pdf.pages]
+    assert "审计报告" in pages[0]
+    assert any("资产负债表" in p and "会企01表" in p for p in pages[2:])
+    assert any("现金流量表" in p and "会企03表" in p for p in pages[2:])
+    app = squash(pdf_text(S.document_pdf("application_form", company, tmp_path / "app.pdf")))
+    assert "附件" in app and "营业执照副本复印件" in app and "公司章程" in app
+    contract = squash(pdf_text(S.document_pdf("trade_contract", company, tmp_path / "c.pdf")))
+    assert "信用证" in contract
+
+
+def test_application_form_options(tmp_path, company):
+    plain = S.application_form_pdf(company, tmp_path / "a.pdf", 3_000_000, 12, "流动资金贷款担保")
+    again = S.application_form_pdf(company, tmp_path / "b.pdf", 3_000_000, 12, "流动资金贷款担保", agent=None)
+    assert plain.read_bytes() == again.read_bytes()  # the new options default to the old output
+    text = squash(pdf_text(S.document_pdf("application_form", company, tmp_path / "c.pdf", agent="赵敏",
+                                          product="bill_acceptance")))
+    assert "经办人赵敏" in text and "票据承兑担保" in text
+    truth = S.expected_fields("application_form", company, agent="赵敏", product="bill_acceptance")
+    assert truth["agent"] == "赵敏" and truth["product"] == "bill_acceptance"
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_cash_flow_rows_are_consistent(company, year):
+    rows = {label: cur for label, cur, _ in S._cash_flow_rows(company, year)}
+    net = rows["经营活动产生的现金流量净额"] + rows["投资活动产生的现金流量净额"] + rows["筹资活动产生的现金流量净额"]
+    assert net == rows["五、现金及现金等价物净增加额"]
+    assert rows["六、期末现金及现金等价物余额"] == S.make_financials(company, year).value("货币资金")
+    assert rows["加：期初现金及现金等价物余额"] == S.make_financials(company, year).value("货币资金", previous=True)
+    prev = {label: p for label, _, p in S._cash_flow_rows(company, year)}
+    assert prev["经营活动产生的现金流量净额"] == dict(
+        (label, cur) for label, cur, _ in S._cash_flow_rows(company, year - 1))["经营活动产生的现金流量净额"]
+
+
+def test_trade_contract_and_letter_of_credit_sides(company):
+    sells = S.expected_fields("trade_contract", company)
+    buys = S.expected_fields("trade_contract", company, role="buyer")
+    assert sells["seller"] == company.name == buys["buyer"]
+    assert sells["buyer"] == buys["seller"] != company.name
+    lc = S.expected_fields("letter_of_credit", company)
+    assert lc["applicant"] == company.name and lc["beneficiary"] != company.name
+    assert isinstance(lc["amount"], (int, float)) and lc["amount"] > 0

@@ -17,12 +17,15 @@ from typing import Any
 from . import ocfl
 from .config import Config
 from .errors import ClientNotFound, UsageError
-from .models import Incoming, Outcome, Reading
+from .models import Incoming, Outcome, Reading, Understanding
+from .fields import FIELD_ZH
 from .naming import client_id_for, name_key, safe_segment, unique_name
+from .rules import DocTypeRules, load_doctypes
 
 DOSSIER_JSON = "dossier.json"
 DOCUMENTS = "documents/"
 EXTRACTED = "extracted/"
+HISTORY = "documents/历史/"
 REPORTS = "reports/"
 NOTES = "notes/"
 
@@ -86,11 +89,22 @@ class Snapshot:
         }
 
 
+@dataclass(frozen=True)
+class Item:
+    """One file to store: where it came from, the claimed copy, what was read and understood."""
+
+    incoming: Incoming
+    path: Path
+    reading: Reading
+    understanding: Understanding = Understanding()
+    name: str = ""  # archive file name (without documents/); the source name when empty
+
+
 @dataclass
 class Batch:
     """Files of one client to store in one version."""
 
-    items: list[tuple[Incoming, Path, Reading]] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
     credit_codes: list[str] = field(default_factory=list)
 
 
@@ -98,6 +112,7 @@ class Archive:
     def __init__(self, config: Config):
         self.config = config
         self.store = ocfl.StorageRoot(config.archive, config.staging, config.locks)
+        self.rules = load_doctypes()
 
     # -- set-up and recovery ---------------------------------------------
     def init(self) -> None:
@@ -182,28 +197,100 @@ class Archive:
             added = 0
             present = _digests_to_paths(builder.state)  # kept up to date below: linear in the batch
             taken = {name_key(p) for p in builder.state}
-            for incoming, claimed, reading in batch.items:
-                logical = unique_name(DOCUMENTS + safe_segment(Path(incoming.source).name), taken)
-                digest = builder.add_file(logical, claimed)
+            current = self._current_documents(client, builder)  # supersede key -> (path, fields)
+            changes: list[dict] = []
+            for item in batch.items:
+                incoming = item.incoming
+                wanted = DOCUMENTS + (item.name or safe_segment(Path(incoming.source).name))
+                logical = unique_name(wanted, taken)
+                digest = builder.add_file(logical, item.path)
                 if digest.lower() in present:
                     builder.remove(logical)
                     earlier = present[digest.lower()]
                     outcomes.append(Outcome(incoming.source, "duplicate", f"与已归档文件 {earlier} 内容相同，未重复保存",
                                             client, earlier, None, digest))
                     continue
+                key = supersede_key(item.understanding.doc_type, item.understanding.fields, self.rules)
+                if key is not None and key in current:  # rules 第十二条: the old one stays, as history
+                    old_path, old_fields = current[key]
+                    history = self._retire(builder, old_path, taken)
+                    old_digest = builder.state[history].lower()
+                    if present.get(old_digest) == old_path:
+                        present[old_digest] = history
+                    if name_key(wanted) not in taken:
+                        builder.rename(logical, wanted)
+                        taken.discard(name_key(logical))
+                        logical = wanted
+                    changes.append({"type": item.understanding.doc_type, "old": history, "new": logical,
+                                    "fields": _field_changes(old_fields, item.understanding.fields)})
+                if key is not None:
+                    current[key] = (logical, item.understanding.fields)
                 extracted = extracted_path(logical)
-                builder.add_bytes(extracted, dumps(_extracted(incoming, reading, digest, now)))
+                builder.add_bytes(extracted, dumps(_extracted(item, digest, now)))
                 present[digest.lower()] = logical
                 taken.update((name_key(logical), name_key(extracted)))
                 added += 1
                 outcomes.append(Outcome(incoming.source, "archived", "", client, logical, None, digest))
+            note = self._change_note(builder, meta, changes, now, taken) if changes else None
             builder.add_bytes(DOSSIER_JSON, dumps(meta))
             if not builder.changed:
                 builder.abort()
                 return outcomes
             message = f"收件 {added} 份" + (f"（来自 {folder}）" if folder else "") if added else "更新客户信息"
+            if note:
+                kinds = "、".join(dict.fromkeys(self.rules[c["type"]].file_name for c in changes))
+                message += f"；{kinds}已更新，旧件移入 {HISTORY}，变更说明见 {note}"
             version = builder.commit(message, self.config.operator, self.config.operator_address, created=now)
         return [replace(o, version=version) if o.outcome == "archived" else o for o in outcomes]
+
+    # -- superseded documents (rules 第十二条) -------------------------------
+    def _current_documents(self, client: str, builder: "ocfl.VersionBuilder") -> dict[tuple, tuple[str, dict]]:
+        """Documents in force (not history), by supersede key, as the head of the object has them."""
+        current: dict[tuple, tuple[str, dict]] = {}
+        if not builder.base_state:
+            return current
+        reader = self.store.reader(client)
+        for path in sorted(builder.base_state):
+            if not path.startswith(DOCUMENTS) or path.startswith(HISTORY) or extracted_path(path) not in builder.base_state:
+                continue
+            info = json.loads(reader.read_bytes(extracted_path(path)))
+            key = supersede_key(info.get("doc_type"), info.get("fields") or {}, self.rules)
+            if key is not None:
+                current[key] = (path, info.get("fields") or {})
+        return current
+
+    def _retire(self, builder: "ocfl.VersionBuilder", path: str, taken: set[str]) -> str:
+        """Move a superseded document (and its extracted record) under documents/历史/."""
+        stem, dot, ext = path[len(DOCUMENTS):].rpartition(".")
+        if not dot:
+            stem, ext = path[len(DOCUMENTS):], ""
+        since = self.store.reader(builder.object_id).first_version_of(path) if path in builder.base_state else "本批"
+        history = unique_name(f"{HISTORY}{stem}_{since}{dot}{ext}", taken)
+        builder.rename(path, history)
+        if extracted_path(path) in builder.state:
+            builder.rename(extracted_path(path), extracted_path(history))
+            taken.add(name_key(extracted_path(history)))
+        taken.add(name_key(history))
+        taken.discard(name_key(path))
+        taken.discard(name_key(extracted_path(path)))
+        return history
+
+    def _change_note(self, builder: "ocfl.VersionBuilder", meta: dict, changes: list[dict], now: datetime,
+                     taken: set[str]) -> str:
+        path = unique_name(f"{NOTES}{now:%Y%m%d}_资料变更说明.txt", taken)
+        lines = ["资料变更说明（《客户经理工作职责》第十二条：客户资料如有变动，应核实后在档案中重新记载）",
+                 f"客户：{meta.get('name')}（{meta.get('client')}）", f"时间：{_iso(now)}",
+                 f"记录人：{self.config.operator}", ""]
+        for change in changes:
+            lines.append(f"{self.rules[change['type']].file_name}：新件 {change['new']}；旧件保留为 {change['old']}")
+            lines += [f"  {c['label']}：{c['old'] if c['old'] is not None else '（无）'} → "
+                      f"{c['new'] if c['new'] is not None else '（无）'}" for c in change["fields"]]
+            if not change["fields"]:
+                lines.append("  识别到的字段没有变化（可能是重新扫描或补交的同一份文件）")
+        builder.add_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        taken.add(name_key(path))
+        meta.setdefault("changes", []).append({"at": _iso(now), "note": path, "changes": changes})
+        return path
 
     def _meta_for(self, builder: "ocfl.VersionBuilder", client: str, folder: str | None, batch: Batch) -> dict:
         meta = self._meta_in(builder, client)
@@ -213,6 +300,15 @@ class Archive:
         if folder and folder not in folders:
             folders.append(folder)
         meta["folders"] = folders
+        licences = [i.understanding.fields for i in batch.items
+                    if i.understanding.doc_type == "business_licence" and i.understanding.fields.get("credit_code")
+                    and not i.understanding.review]
+        if licences:  # the licence is the authority on who the client is
+            licence = licences[-1]
+            meta.setdefault("credit_code", None)
+            meta["credit_code"] = meta["credit_code"] or licence["credit_code"]
+            if meta["credit_code"] == licence["credit_code"] and licence.get("company_name"):
+                meta["name"] = licence["company_name"]
         codes = sorted(set(batch.credit_codes))
         if not meta.get("credit_code") and len(codes) == 1:
             meta["credit_code"] = codes[0]
@@ -317,6 +413,19 @@ def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def supersede_key(doc_type: str | None, fields: dict, rules: DocTypeRules) -> tuple | None:
+    """Documents with equal keys replace one another (the newer stays in force); None: never."""
+    if not doc_type or doc_type not in rules or rules[doc_type].supersede_by is None:
+        return None
+    values = tuple(fields.get(name) for name in rules[doc_type].supersede_by)
+    return None if any(v is None for v in values) else (doc_type, *values)
+
+
+def _field_changes(old: dict, new: dict) -> list[dict]:
+    return [{"field": name, "label": FIELD_ZH.get(name, name), "old": old.get(name), "new": new.get(name)}
+            for name in sorted(set(old) | set(new)) if old.get(name) != new.get(name)]
+
+
 def _digests_to_paths(state: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for path, digest in sorted(state.items()):
@@ -325,18 +434,24 @@ def _digests_to_paths(state: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _extracted(incoming: Incoming, reading: Reading, digest: str, received: datetime) -> dict:
+def _extracted(item: Item, digest: str, received: datetime) -> dict:
+    reading, found = item.reading, item.understanding
     return {
-        "source": incoming.source,
+        "source": item.incoming.source,
         "sha512": digest,
         "received": _iso(received),
         "media_type": reading.media_type,
         "pages": reading.pages,
+        "page_methods": [{"page": p.number, "method": p.method, "confidence": p.confidence,
+                          "rotation": p.rotation} for p in reading.page_texts],
         "text": list(reading.pages_text),
         "notes": list(reading.notes),
-        "doc_type": None,
-        "confidence": None,
-        "fields": {},
+        "doc_type": found.doc_type,
+        "confidence": found.confidence,
+        "fields": found.fields,
+        "field_confidence": found.field_confidence,
+        "problems": list(found.problems),
+        "review": found.review,
     }
 
 

@@ -101,6 +101,17 @@ def _progress_printer(quiet: bool):
     return show
 
 
+def _kind(doc_type: str | None, confidence: float | None) -> str:
+    """Document type in Chinese with the classifier's confidence, for people."""
+    if not doc_type:
+        return "未识别"
+    from .rules import load_doctypes
+
+    rules = load_doctypes()
+    zh = rules[doc_type].zh.split("/")[0] if doc_type in rules else doc_type
+    return f"{zh} {confidence:.0%}" if confidence is not None else zh
+
+
 def _print_outcomes(outcomes: list[Outcome]) -> None:
     for o in outcomes:
         where = o.path and f"{o.client}:{o.path}" or o.moved_to or ""
@@ -183,7 +194,8 @@ def list_clients(obj: Ctx, as_json: bool, documents: bool) -> None:
         click.echo(f"{c['client']}  {c['name']}  {c['credit_code'] or '（未识别信用代码）'}  "
                    f"{c['version']}  {c['documents']} 份  {c['archive_path']}")
         for d in c.get("files", []):
-            click.echo(f"    {d['path']}  ←  {d['source']}  ({d['media_type']}, {d['pages'] or '?'} 页, {d['version']})")
+            click.echo(f"    {d['path']}  ←  {d['source']}  ({_kind(d['doc_type'], d['confidence'])}, "
+                       f"{d['pages'] or '?'} 页, {d['version']})")
 
 
 @cli.command()
@@ -204,7 +216,10 @@ def show(obj: Ctx, client: str, as_json: bool) -> None:
     click.echo(f"客户：{snap.client}  名称：{snap.name}  统一社会信用代码：{snap.credit_code or '未识别'}")
     click.echo(f"当前版本：{snap.version}（{snap.created}）  位置：{path}")
     for d in snap.documents:
-        click.echo(f"  {d.path}  ←  {d.source}  ({d.media_type}, {d.pages or '?'} 页, 自 {d.version})")
+        click.echo(f"  {d.path}  ←  {d.source}  ({_kind(d.doc_type, d.confidence)}, {d.pages or '?'} 页, 自 {d.version})")
+        for key, value in (d.fields or {}).items():
+            if value is not None:
+                click.echo(f"      {key}: {value}")
 
 
 @cli.command()

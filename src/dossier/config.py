@@ -34,6 +34,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("poll_seconds", 2.0, "--polling 模式下的轮询间隔（秒）", float),
     Setting("stale_seconds", 600.0, "PDF 缺少结束标记且多少秒未变化后判定为不完整并隔离", float),
     Setting("read_max_pages", 500, "读取文本层的最大页数，超出部分只记录页数", int),
+    Setting("ocr_engine", "rapid", "扫描件文字识别引擎：rapid（RapidOCR，随软件包离线提供）、fake（仅测试）、none（不识别）"),
+    Setting("ocr_workers", 2, "OCR 工作进程数（每个进程一个线程）", int),
+    Setting("ocr_max_pages", 30, "每个文件最多 OCR 的页数（其余页记为未识别）", int),
+    Setting("ocr_dpi", 200, "PDF 扫描页送 OCR 时的渲染分辨率（dpi）", int),
     Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 表示不校验）", float),
     Setting("user", "", "写入版本记录的操作人（默认当前系统用户）"),
 )

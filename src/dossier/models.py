@@ -22,17 +22,51 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Page:
+    """The text of one page. ``method``: "text" (PDF text layer), "ocr", or "none" (not read)."""
+
+    number: int
+    text: str
+    method: str
+    confidence: float | None = None
+    rotation: int = 0
+    line_confidence: tuple[tuple[str, float], ...] = ()  # OCR: (line text, confidence)
+
+
+@dataclass(frozen=True)
 class Reading:
-    """What the read stage learnt of a file. ``pages_text`` holds one string per page read."""
+    """What the read stage learnt of a file: media type, page count, the text of each page read."""
 
     media_type: str
     pages: int | None
-    pages_text: tuple[str, ...] = ()
+    page_texts: tuple[Page, ...] = ()
     notes: tuple[str, ...] = ()
+
+    @property
+    def pages_text(self) -> tuple[str, ...]:
+        return tuple(p.text for p in self.page_texts)
 
     @property
     def text(self) -> str:
         return "\n".join(self.pages_text)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Lowest confidence of the OCR pages, None when no page was OCRed."""
+        values = [p.confidence for p in self.page_texts if p.method == "ocr" and p.confidence is not None]
+        return min(values) if values else None
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Document type and fields (issue "Reading and extraction"); ``review``: a person must look."""
+
+    doc_type: str = "other"
+    confidence: float = 0.0
+    fields: dict = field(default_factory=dict)
+    field_confidence: dict = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    review: bool = True
 
 
 @dataclass(frozen=True)

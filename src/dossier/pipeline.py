@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import Callable
 
 from . import accesslog, intake
-from .archive import Archive, Batch
+from .archive import Archive, Batch, Item
 from .catalog import Catalog
 from .codes import find_credit_codes
 from .config import Config
 from .errors import DossierError, ReadError, UsageError
 from .intake import Entry
-from .models import Outcome, Progress, Reading
+from .models import Outcome, Progress, Reading, Understanding
 from .naming import client_id_for
-from .read import looks_complete, read_document, sniff
+from .read import Interrupted, looks_complete, read_document, sniff
+from .understand import document_name, understand
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,29 @@ class Claimed:
     entry: Entry
     path: Path
     reading: Reading | None = None
+    understanding: Understanding = Understanding()
     codes: tuple[str, ...] = ()
+
+
+class LazyOcr:
+    """The OCR worker pool, started on the first page that needs it and kept for the service's life."""
+
+    def __init__(self, engine: str, workers: int):
+        self.engine, self.workers = engine, workers
+        self.pool = None
+
+    def imap(self, items):
+        if self.pool is None:
+            from .ocr import OcrPool
+
+            self.pool = OcrPool(self.engine, self.workers)
+            self.pool.start()
+        return self.pool.imap(items)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 def is_home(config: Config) -> bool:
@@ -68,8 +91,11 @@ class Pipeline:
         self.on_progress = on_progress or (lambda progress: None)
         self.stop = threading.Event()
         self.progress = Progress()
+        self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
 
     def close(self) -> None:
+        if self.ocr is not None:
+            self.ocr.close()
         self.catalog.close()
 
     # -- start-up ---------------------------------------------------------
@@ -157,16 +183,17 @@ class Pipeline:
             claimed = [Claimed(e, p) for e in entries if (p := intake.claim(e, batch_dir)) is not None]
             readable: list[Claimed] = []
             for item in claimed:
-                if self.stop.is_set():
-                    intake.release(item.path, batch_dir, self.config.inbox)
-                    outcomes.append(Outcome(item.entry.incoming.source, "pending", "服务停止，下次启动时处理"))
-                    continue
-                self._step(item.entry.incoming.source)
-                problem = self._read(item)
+                problem = None
+                if not self.stop.is_set():
+                    self._step(item.entry.incoming.source)
+                    problem = self._read(item)
                 if problem:
                     dest = intake.set_aside(item.path, item.entry, self.config.failed, problem, QUARANTINE_TITLE)
                     outcomes.append(Outcome(item.entry.incoming.source, "quarantined", problem,
                                             moved_to=self._rel(dest)))
+                elif item.reading is None:  # the service is stopping: back to the inbox, untouched
+                    intake.release(item.path, batch_dir, self.config.inbox)
+                    outcomes.append(Outcome(item.entry.incoming.source, "pending", "服务停止，下次启动时处理"))
                 else:
                     readable.append(item)
             if folder is None:
@@ -186,15 +213,26 @@ class Pipeline:
         self.progress.done += 1
 
     def _read(self, item: Claimed) -> str | None:
+        """Read and understand one claimed file; a reason to quarantine it, or None."""
+        source = item.entry.incoming.source
         try:
-            item.reading = read_document(item.path, self.config.read_max_pages)
+            reading = read_document(item.path, self.config.read_max_pages, self.ocr, self.config.ocr_max_pages,
+                                    self.config.ocr_dpi, should_stop=self.stop.is_set)
         except ReadError as exc:
             return exc.message
+        except Interrupted:
+            return None  # stopping: the caller puts the file back
         except Exception as exc:  # a reader bug must not stop the service
-            log.exception("reading %s failed", item.entry.incoming.source)
+            log.exception("reading %s failed", source)
             return f"读取时发生内部错误（{type(exc).__name__}: {exc}），请联系系统管理员。"
-        name = Path(item.entry.incoming.source).name
-        item.codes = tuple(find_credit_codes(name + "\n" + item.reading.text))
+        try:
+            item.understanding = understand(item.path, reading)
+        except Exception as exc:  # a rule bug must not lose the file: archive it for review
+            log.exception("understanding %s failed", source)
+            item.understanding = Understanding(problems=(f"识别时发生内部错误（{type(exc).__name__}），请人工查看",))
+        item.reading = reading
+        name = Path(source).name
+        item.codes = tuple(find_credit_codes(name + "\n" + reading.text))
         return None
 
     # -- routing ---------------------------------------------------------
@@ -235,7 +273,8 @@ class Pipeline:
     # -- commit ------------------------------------------------------------
     def _store(self, client: str, folder: str | None, items: list[Claimed], batch_dir: Path) -> list[Outcome]:
         batch = Batch(
-            items=[(i.entry.incoming, i.path, i.reading) for i in items],
+            items=[Item(i.entry.incoming, i.path, i.reading, i.understanding,
+                        document_name(i.understanding, Path(i.entry.incoming.source).name)) for i in items],
             credit_codes=[c for i in items for c in i.codes],
         )
         try:

@@ -10,9 +10,11 @@ import logging
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Callable, Iterable, Iterator, Protocol
 
 from .errors import ReadError
-from .models import Reading
+from .models import Page, Reading
+from .ocr import PageRef
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +71,25 @@ def looks_complete(path: Path, media_type: str) -> bool:
     return True
 
 
-def read_document(path: Path, max_pages: int = 500) -> Reading:
-    """Read one file. Raises ReadError with the reason a clerk should see."""
+MIN_TEXT_CHARS = 20  # a page with fewer visible characters in its text layer is treated as a scan
+
+
+class Interrupted(Exception):
+    """Reading stopped because the service is stopping; the file goes back to the inbox."""
+
+
+class PageOcr(Protocol):
+    """What the read stage needs of OCR (``ocr.OcrPool``): pages in, results in order."""
+
+    def imap(self, items: Iterable) -> Iterator: ...
+
+
+def read_document(path: Path, max_pages: int = 500, ocr: PageOcr | None = None, ocr_max_pages: int = 30,
+                  ocr_dpi: int = 200, should_stop: Callable[[], bool] = lambda: False) -> Reading:
+    """Read one file: text layer first, OCR only for pages without usable text.
+
+    Raises ReadError with the reason a clerk should see, or Interrupted.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -85,9 +104,53 @@ def read_document(path: Path, max_pages: int = 500) -> Reading:
     if not looks_complete(path, media_type):
         raise ReadError("文件不完整（缺少文件结束标记），可能复制中断或文件已损坏。请重新扫描或复制。")
     if media_type == "application/pdf":
-        return _read_pdf(path, max_pages)
-    if media_type.startswith("image/"):
-        return _read_image(path, media_type)
+        count, layer, notes = _read_pdf(path, max_pages)
+        pages = [Page(i + 1, text, "text") if _usable(text) else None for i, text in enumerate(layer)]
+        todo = [(i, PageRef(str(path), i, 0, ocr_dpi)) for i, page in enumerate(pages) if page is None]
+    elif media_type.startswith("image/"):
+        count = _image_frames(path)
+        pages = [None] * count
+        todo = [(i, PageRef(str(path), None, i, ocr_dpi)) for i in range(count)]
+        notes = []
+    else:
+        _check_zip(path, media_type)
+        return Reading(media_type=media_type, pages=None)
+    notes += _ocr_into(pages, todo, ocr, ocr_max_pages, should_stop)
+    return Reading(media_type=media_type, pages=count, page_texts=tuple(pages), notes=tuple(notes))
+
+
+def _usable(text: str) -> bool:
+    return sum(1 for ch in text if not ch.isspace()) >= MIN_TEXT_CHARS
+
+
+def _ocr_into(pages: list, todo: list, ocr: PageOcr | None, limit: int, should_stop) -> list[str]:
+    """Fill the pages without text by OCR, in place; returns notes for the record."""
+    notes: list[str] = []
+    if not todo:
+        return notes
+    if ocr is None:
+        for i, _ref in todo:
+            pages[i] = Page(i + 1, "", "none")
+        return [f"{len(todo)} 页为扫描图像，未启用 OCR，需人工查看"]
+    skipped = todo[limit:]
+    todo = todo[:limit]
+    for (i, _ref), result in zip(todo, ocr.imap([ref for _i, ref in todo])):
+        if isinstance(result, Exception):
+            pages[i] = Page(i + 1, "", "none")
+            notes.append(f"第 {i + 1} 页 OCR 失败：{getattr(result, 'message', result)}")
+        else:
+            pages[i] = Page(i + 1, result.text, "ocr", result.confidence, result.rotation,
+                            tuple((line.text, line.confidence) for line in result.lines))
+        if should_stop():
+            raise Interrupted()
+    for i, _ref in skipped:
+        pages[i] = Page(i + 1, "", "none")
+    if skipped:
+        notes.append(f"超过 OCR 页数上限（{limit} 页），其余 {len(skipped)} 页未识别")
+    return notes
+
+
+def _check_zip(path: Path, media_type: str) -> None:
     if media_type.startswith("application/vnd.openxml") or media_type == "application/ofd":
         try:
             with zipfile.ZipFile(path) as zf:
@@ -96,10 +159,10 @@ def read_document(path: Path, max_pages: int = 500) -> Reading:
             raise ReadError(f"文件已损坏，无法打开（{exc}）。请重新导出后放入。") from exc
         if bad:
             raise ReadError(f"文件已损坏（内部文件 {bad} 校验失败）。请重新导出后放入。")
-    return Reading(media_type=media_type, pages=None)
 
 
-def _read_pdf(path: Path, max_pages: int) -> Reading:
+def _read_pdf(path: Path, max_pages: int) -> tuple[int, list[str], list[str]]:
+    """Page count and the text layer of the first ``max_pages`` pages."""
     import pdfplumber
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError, FileNotDecryptedError
@@ -135,17 +198,33 @@ def _read_pdf(path: Path, max_pages: int) -> Reading:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 if number > max_pages:
-                    notes.append(f"仅读取前 {max_pages} 页的文本层")
+                    notes.append(f"仅读取前 {max_pages} 页")
                     break
                 texts.append(page.extract_text() or "")
                 page.close()
     except Exception as exc:  # pdfminer raises many types on damaged content streams
         log.warning("text layer of %s unreadable: %s", path, exc)
-        notes.append(f"文本层无法读取（{type(exc).__name__}），需人工查看")
-    return Reading(media_type="application/pdf", pages=pages, pages_text=tuple(texts), notes=tuple(notes))
+        notes.append(f"文本层无法读取（{type(exc).__name__}），改用 OCR")
+        texts = [""] * min(pages, max_pages)
+    return pages, texts, notes
 
 
-def _read_image(path: Path, media_type: str) -> Reading:
+def pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[list[list[str | None]]]:
+    """Ruled tables of the given (1-based) pages of a text-layer PDF (statements)."""
+    import pdfplumber
+
+    tables: list = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number in page_numbers:
+                if 1 <= number <= len(pdf.pages):
+                    tables += pdf.pages[number - 1].extract_tables()
+    except Exception as exc:
+        log.warning("tables of %s unreadable: %s", path, exc)
+    return tables
+
+
+def _image_frames(path: Path) -> int:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -156,7 +235,7 @@ def _read_image(path: Path, media_type: str) -> Reading:
         raise ReadError("图像尺寸过大，疑似损坏或异常文件。请以正常分辨率（150-300 dpi）重新扫描。") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ReadError(f"图像文件已损坏，无法解码（{exc}）。请重新扫描或拍照。") from exc
-    return Reading(media_type=media_type, pages=frames)
+    return frames
 
 
-__all__ = ["read_document", "sniff", "looks_complete", "SUPPORTED"]
+__all__ = ["read_document", "pdf_tables", "sniff", "looks_complete", "Interrupted", "SUPPORTED"]

@@ -18,6 +18,7 @@ Sections:
   3. invented companies             8. bad inputs (faults)
   4. Chinese formatting             9. hand-written PDF (big_pdf, bulk)
   5. PDF documents (reportlab)     10. demo inbox and bulk files
+                                   11. every document type (document_pdf, expected_fields)
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ __all__ = [
     "big_pdf",
     "write_demo_inbox",
     "make_bulk_pdfs",
+    "DOC_TYPES",
+    "PRODUCTS",
+    "OPINIONS",
+    "document_pdf",
+    "expected_fields",
+    "TRUTH",
 ]
 
 #: Printed (small, grey) at the foot of every generated page.
@@ -662,8 +669,13 @@ def tax_payment_certificate_pdf(company: SampleCompany, year: int, path) -> Path
 def balance_sheet_pdf(company: SampleCompany, year: int, path) -> Path:
     """资产负债表 (会企01表) at 31 December ``year`` with the previous year-end."""
     path = _out(path)
-    fin = make_financials(company, year)
     c = _new_pdf(path, f"{year}年资产负债表")
+    _draw_balance_sheet(c, company, year)
+    return _finish(c, path)
+
+
+def _draw_balance_sheet(c, company: SampleCompany, year: int) -> None:
+    fin = make_financials(company, year)
     w, _ = c._pagesize
     _text(c, w / 2, 780, "资产负债表", 20, "c")
     _text(c, w - 40, 782, "会企01表", 9, "r")
@@ -678,14 +690,18 @@ def balance_sheet_pdf(company: SampleCompany, year: int, path) -> Path:
     _text(c, 40, 745 - 17 * len(rows) - 20, "单位负责人：" + company.legal_rep, 9)
     _text(c, 250, 745 - 17 * len(rows) - 20, "主管会计工作负责人：", 9)
     _text(c, 430, 745 - 17 * len(rows) - 20, "会计机构负责人：", 9)
-    return _finish(c, path)
 
 
 def income_statement_pdf(company: SampleCompany, year: int, path) -> Path:
     """利润表 (会企02表) for ``year`` with the previous year."""
     path = _out(path)
-    fin = make_financials(company, year)
     c = _new_pdf(path, f"{year}年度利润表")
+    _draw_income_statement(c, company, year)
+    return _finish(c, path)
+
+
+def _draw_income_statement(c, company: SampleCompany, year: int) -> None:
+    fin = make_financials(company, year)
     w, _ = c._pagesize
     _text(c, w / 2, 780, "利润表", 20, "c")
     _text(c, w - 40, 782, "会企02表", 9, "r")
@@ -696,12 +712,17 @@ def income_statement_pdf(company: SampleCompany, year: int, path) -> Path:
     rows += [[label, _money(cur), _money(prev)] for label, cur, prev in fin.income]
     bottom = _table(c, 40, 745, [275, 120, 120], rows, 19, 8.5, "lrr")
     _text(c, 40, bottom - 20, "单位负责人：" + company.legal_rep, 9)
-    return _finish(c, path)
 
 
 def application_form_pdf(company: SampleCompany, path, amount: int, term_months: int,
-                         product_label: str, signed: date = date(2026, 10, 12)) -> Path:
-    """担保申请书 for a guarantee of ``amount`` yuan over ``term_months`` months."""
+                         product_label: str, signed: date = date(2026, 10, 12), *,
+                         agent: str | None = None, phone: str = "",
+                         attachments: tuple[str, ...] = ()) -> Path:
+    """担保申请书 for a guarantee of ``amount`` yuan over ``term_months`` months.
+
+    ``agent``: a 经办人 other than the legal representative (a row of the table);
+    ``attachments``: a 附件 list printed before the signatures (names other documents).
+    """
     path = _out(path)
     c = _new_pdf(path, "担保申请书")
     w, _ = c._pagesize
@@ -728,12 +749,21 @@ def application_form_pdf(company: SampleCompany, path, amount: int, term_months:
         ["还款来源", "企业经营收入"],
         ["反担保措施", "法定代表人及其配偶提供个人无限连带责任保证"],
     ]
+    if agent:
+        rows.append(["经办人", f"{agent}　联系电话：{phone}" if phone else agent])
     y = _table(c, 50, y - 6, [130, w - 230], rows, 22, 9.5) - 30
     pledge = ("　　申请人承诺：所提供的资料真实、准确、完整，如有虚假，愿承担由此产生的一切法律责任；"
               "同意贵公司向有关部门及机构查询本公司及法定代表人的信用信息。")
     for line in _wrap(pledge, w - 100, 10.5):
         _text(c, 50, y, line, 10.5)
         y -= 17
+    if attachments:
+        y -= 6
+        _text(c, 50, y, "附件：", 10.5)
+        for i, item in enumerate(attachments, 1):
+            y -= 16
+            _text(c, 80, y, f"{i}. {item}", 10)
+        y += 10
     _text(c, 330, y - 30, f"申请人（盖章）：{company.name}", 10.5)
     _text(c, 330, y - 55, "法定代表人（签字）：", 10.5)
     _text(c, 330, y - 80, f"日期：{_cn_date(signed)}", 10.5)
@@ -1369,3 +1399,926 @@ def make_bulk_pdfs(folder, n: int, seed: int = 0) -> list[Path]:
         path.write_bytes(_plain_pdf_bytes(kind, lines))
         paths.append(path)
     return paths
+
+
+# ---------------------------------------------------------------------------
+# 11. Every document type: document_pdf() and the fields it should yield
+# ---------------------------------------------------------------------------
+
+#: The document types of rules/doctypes.toml (the public contract), in checklist order.
+DOC_TYPES = (
+    "application_form", "business_licence", "annual_report", "org_code_certificate", "legal_rep_id",
+    "audit_report", "balance_sheet", "income_statement", "equity_statement", "cash_flow_statement",
+    "sales_report", "loan_guarantee_schedule", "tax_registration", "tax_payment_certificate",
+    "articles_of_association", "officer_roster", "board_resolution", "profit_distribution_resolution",
+    "cash_flow_forecast", "power_of_attorney", "customs_document", "approval_document", "funding_plan",
+    "projected_financials", "project_schedule", "feasibility_study", "trade_contract",
+    "letter_of_credit", "other",
+)
+#: Guarantee products (application_form.product) and how application forms name them.
+PRODUCTS = {
+    "working_capital_loan": "流动资金贷款担保",
+    "project_finance": "项目融资担保",
+    "letter_of_credit": "信用证担保",
+    "bill_acceptance": "票据承兑担保",
+    "equipment_finance": "设备采购和更新融资担保",
+}
+#: Audit opinions (audit_report.opinion).
+OPINIONS = ("standard", "qualified", "adverse", "disclaimer", "emphasis")
+
+_PRODUCT_LINES = {
+    "机械": [("液压泵", "台"), ("齿轮箱", "台"), ("液压阀组", "套")],
+    "纺织": [("棉纱", "吨"), ("针织面料", "万米"), ("成衣", "万件")],
+    "食品": [("速冻水饺", "吨"), ("调味酱", "吨"), ("休闲零食", "吨")],
+    "电子": [("电源模块", "万只"), ("控制板", "万块"), ("传感器", "万只")],
+    "包装": [("瓦楞纸箱", "万只"), ("塑料包装袋", "吨"), ("彩印盒", "万只")],
+    "五金": [("扳手", "万把"), ("合页", "万副"), ("紧固件", "吨")],
+    "建材": [("加气砌块", "万立方米"), ("干混砂浆", "吨"), ("保温板", "万平方米")],
+    "家居": [("实木餐桌", "张"), ("板式衣柜", "套"), ("办公椅", "把")],
+}
+_FIRM_WORDS = ("明信", "正衡", "立诚", "中汇信", "求实", "瑞华信", "天恒", "致远")
+_BANK_WORDS = ("明湖", "星河", "鼎泰", "瑞安", "汇通")
+_CONSULT_WORDS = ("华策", "远见", "中咨信", "博思")
+
+
+def _fen_to_yuan(fen: int) -> int | float:
+    return fen // 100 if fen % 100 == 0 else fen / 100
+
+
+def _person_name(rng: random.Random, avoid: str = "") -> str:
+    while True:
+        name = rng.choice(_SURNAMES) + "".join(rng.sample(_GIVEN, rng.choice((1, 2))))
+        if name != avoid:
+            return name
+
+
+def _counterparty(company: SampleCompany, purpose: str) -> SampleCompany:
+    seed = _code_rng(company, f"counterparty:{purpose}").randrange(10**6)
+    other = make_company(seed)
+    return other if other.name != company.name else make_company(seed + 1)
+
+
+def _products(company: SampleCompany) -> list[tuple[str, str]]:
+    return _PRODUCT_LINES.get(company.short[-2:], [("主要产品", "件"), ("配套产品", "件")])
+
+
+def _project(company: SampleCompany) -> SimpleNamespace:
+    rng = _code_rng(company, "project")
+    product, unit = _products(company)[0]
+    qty = rng.choice((2, 3, 5, 8, 10, 20))
+    invest = rng.choice((30, 50, 80, 120, 150, 200)) * 100 * 10_000  # yuan
+    return SimpleNamespace(
+        name=f"年产{qty}万{unit}{product}技术改造项目", invest=invest,
+        code=f"{rng.randrange(2024, 2026)}-{company.division}-{rng.randrange(10, 40)}-03-{rng.randrange(10**5, 10**6)}",
+        site=company.address, start=date(DEMO_YEAR + 1, rng.randrange(1, 7), 1),
+        authority=f"{company.region.city}{company.region.district}发展和改革局")
+
+
+class _Writer:
+    """A text PDF written top to bottom with automatic page breaks."""
+
+    def __init__(self, path: Path, title: str, landscape: bool = False):
+        self.path = path
+        self.c = _new_pdf(path, title, landscape)
+        self.w, self.h = self.c._pagesize
+        self.y = self.h - 55
+        self.page = 1
+
+    def ensure(self, need: float) -> None:
+        if self.y - need < 45:
+            self.new_page()
+
+    def new_page(self) -> None:
+        _footer(self.c, f"第{self.page}页")
+        self.c.showPage()
+        self.page += 1
+        self.y = self.h - 55
+
+    def title(self, text: str, size: float = 20, gap: float = 14) -> None:
+        self.ensure(size + gap)
+        _text(self.c, self.w / 2, self.y - size, text, size, "c")
+        self.y -= size + gap
+
+    def line(self, text: str, size: float = 10.5, x: float = 50, right: str = "") -> None:
+        for piece in _wrap(text, self.w - x - 50 - (_width(right, size) + 20 if right else 0), size):
+            self.ensure(size + 8)
+            _text(self.c, x, self.y - size, piece, size)
+            if right:
+                _text(self.c, self.w - 50, self.y - size, right, size, "r")
+                right = ""
+            self.y -= size + 7
+
+    def para(self, text: str, size: float = 10.5) -> None:
+        self.line("　　" + text, size)
+
+    def gap(self, dy: float = 8) -> None:
+        self.y -= dy
+
+    def table(self, widths: list[float], rows: list[list[str]], row_h: float = 18, size: float = 8.5,
+              aligns: str | None = None) -> None:
+        while rows:
+            fit = max(1, int((self.y - 45) // row_h))
+            if fit < min(3, len(rows)):
+                self.new_page()
+                continue
+            chunk, rows = rows[:fit], rows[fit:]
+            self.y = _table(self.c, 50, self.y, widths, chunk, row_h, size, aligns) - 10
+            if rows:
+                self.new_page()
+
+    def finish(self) -> Path:
+        if self.page == 1:
+            _footer(self.c)
+        else:
+            _footer(self.c, f"第{self.page}页")
+        self.c.showPage()
+        self.c.save()
+        return self.path
+
+
+def _signature(wr: _Writer, company: SampleCompany, signed: date, who: str = "法定代表人（签字）：") -> None:
+    wr.gap(20)
+    wr.line(f"{company.name}（盖章）", x=320)
+    if who:
+        wr.line(who, x=320)
+    wr.line(_cn_date(signed), x=320)
+
+
+# --- facts: every document's parameters, resolved once (writers and TRUTH share them) -----
+
+
+def _facts(doc_type: str, company: SampleCompany, year: int, kw: dict) -> dict:
+    """Resolve the parameters of one document from ``kw`` and seeded defaults."""
+    if doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown doc_type {doc_type!r}")
+    rng = _code_rng(company, f"doc:{doc_type}:{year}")
+    f: dict = {"year": year}
+    if doc_type == "application_form":
+        f["amount"] = kw.get("amount", rng.choice((100, 200, 300, 500, 800, 1000)) * 10_000)
+        f["term_months"] = kw.get("term_months", rng.choice((12, 24, 36)))
+        f["product"] = kw.get("product", "working_capital_loan")
+        f["signed"] = kw.get("signed", date(year + 1, rng.randrange(1, 13), rng.randrange(1, 29)))
+        agent = _person_name(rng, avoid=company.legal_rep)
+        f["agent"] = kw.get("agent", agent if rng.random() < 0.5 else None)
+        f["attachments"] = kw.get("attachments", True)
+    elif doc_type == "org_code_certificate":
+        f["issued"] = kw.get("issued", _rand_date(rng, date(2011, 1, 1), date(2014, 12, 31)))
+    elif doc_type == "audit_report":
+        f["opinion"] = kw.get("opinion", "standard")
+        f["firm"] = kw.get("firm", f"{company.region.city_short}{rng.choice(_FIRM_WORDS)}会计师事务所（特殊普通合伙）")
+        f["signed"] = kw.get("signed", date(year + 1, rng.randrange(2, 5), rng.randrange(1, 29)))
+    elif doc_type == "loan_guarantee_schedule":
+        f["as_of"] = kw.get("as_of", date(year + 1, rng.choice((3, 6, 9)), 30))
+    elif doc_type == "tax_registration":
+        f["new_style"] = kw.get("new_style", False)
+        f["issued"] = kw.get("issued", _rand_date(rng, date(2010, 1, 1), date(2015, 6, 30)))
+    elif doc_type in ("board_resolution", "profit_distribution_resolution", "power_of_attorney"):
+        f["date"] = kw.get("date", date(year + 1, rng.randrange(3, 10), rng.randrange(1, 29)))
+        f["agent"] = kw.get("agent", _person_name(rng, avoid=company.legal_rep))
+        f["amount"] = kw.get("amount", rng.choice((200, 300, 500, 800)) * 10_000)
+    elif doc_type in ("trade_contract", "letter_of_credit"):
+        f["role"] = kw.get("role", "seller" if doc_type == "trade_contract" else "buyer")
+        f["other"] = _counterparty(company, doc_type)
+        items = []
+        for product, unit in _products(company)[:2]:
+            qty = rng.randrange(2, 60) * 10
+            price_fen = rng.randrange(200, 20_000) * 100 + rng.choice((0, 0, 50))
+            items.append((product, unit, qty, price_fen))
+        f["items"] = kw.get("items", items)
+        f["amount_fen"] = sum(q * p for _, _, q, p in f["items"])
+        f["signed"] = kw.get("signed", date(year + 1, rng.randrange(1, 10), rng.randrange(1, 29)))
+    unknown = set(kw) - set(f)
+    if unknown:
+        raise TypeError(f"document_pdf({doc_type!r}) got unexpected keyword(s): {sorted(unknown)}")
+    return f
+
+
+def expected_fields(doc_type: str, company: SampleCompany, year: int = DEMO_YEAR, **kw) -> dict:
+    """TRUTH: the exact fields ``document_pdf(doc_type, company, path, year, **kw)`` should yield.
+
+    Keys and value types follow the public contract (see dossier.fields): ISO dates,
+    amounts in yuan (int when whole), ``None`` for a missing value or a 长期 end date.
+    """
+    f = _facts(doc_type, company, year, kw)
+    co = company
+    fin = make_financials(co, year) if doc_type in ("balance_sheet", "income_statement") else None
+    if doc_type == "application_form":
+        return {"company_name": co.name, "credit_code": co.credit_code, "product": f["product"],
+                "amount": f["amount"], "term_months": f["term_months"],
+                "application_date": f["signed"].isoformat(), "agent": f["agent"]}
+    if doc_type == "business_licence":
+        return {"credit_code": co.credit_code, "company_name": co.name, "company_type": co.company_type,
+                "legal_rep": co.legal_rep, "registered_capital": co.registered_capital,
+                "established": co.established.isoformat(),
+                "term_end": co.term_end.isoformat() if co.term_end else None, "address": co.address}
+    if doc_type == "annual_report":
+        return {"credit_code": co.credit_code, "year": year}
+    if doc_type == "org_code_certificate":
+        return {"org_code": f"{co.credit_code[8:16]}-{co.credit_code[16]}", "company_name": co.name,
+                "valid_until": (_years_later(f["issued"], 4) - timedelta(days=1)).isoformat()}
+    if doc_type == "legal_rep_id":
+        valid = _id_card_terms(co)[1].split("-")[1]
+        return {"name": co.legal_rep, "id_number": co.legal_rep_id,
+                "valid_until": None if valid == "长期" else valid.replace(".", "-")}
+    if doc_type == "audit_report":
+        return {"company_name": co.name, "year": year, "audit_firm": f["firm"], "opinion": f["opinion"]}
+    if doc_type == "balance_sheet":
+        y = lambda label: _fen_to_yuan(fin.value(label))  # noqa: E731
+        return {"company_name": co.name, "year": year, "total_assets": y("资产总计"),
+                "total_liabilities": y("负债合计"), "total_equity": y("所有者权益合计"),
+                "total_liabilities_and_equity": y("负债和所有者权益总计"),
+                "current_assets": y("流动资产合计"), "current_liabilities": y("流动负债合计")}
+    if doc_type == "income_statement":
+        return {"company_name": co.name, "year": year, "revenue": _fen_to_yuan(fin.revenue),
+                "operating_profit": _fen_to_yuan(fin.operating_profit), "net_profit": _fen_to_yuan(fin.net_profit)}
+    if doc_type == "cash_flow_statement":
+        rows = {label: cur for label, cur, _ in _cash_flow_rows(co, year)}
+        return {"company_name": co.name, "year": year,
+                "operating_cash_flow": _fen_to_yuan(rows["经营活动产生的现金流量净额"])}
+    if doc_type in ("equity_statement", "sales_report", "profit_distribution_resolution"):
+        return {"company_name": co.name, "year": year}
+    if doc_type == "loan_guarantee_schedule":
+        return {"company_name": co.name, "as_of": f["as_of"].isoformat()}
+    if doc_type == "tax_registration":
+        taxpayer = co.credit_code if f["new_style"] else co.division + co.credit_code[8:17]
+        return {"taxpayer_id": taxpayer, "company_name": co.name}
+    if doc_type == "tax_payment_certificate":
+        rng = _code_rng(co, f"tax-cert:{year}")
+        rng.randrange(10**6, 10**7)
+        issued = date(year + 1, 1, 1) + timedelta(days=rng.randrange(10, 80))
+        total = sum(fen for _, _, fen in _tax_rows(co, year))
+        return {"credit_code": co.credit_code, "company_name": co.name, "year": year,
+                "amount": _fen_to_yuan(total), "issued": issued.isoformat()}
+    if doc_type == "board_resolution":
+        return {"company_name": co.name, "date": f["date"].isoformat()}
+    if doc_type == "power_of_attorney":
+        return {"company_name": co.name, "agent": f["agent"]}
+    if doc_type in ("trade_contract", "letter_of_credit"):
+        ours, theirs = co.name, f["other"].name
+        client_sells = f["role"] == "seller"
+        seller, buyer = (ours, theirs) if client_sells else (theirs, ours)
+        amount = _fen_to_yuan(f["amount_fen"])
+        if doc_type == "trade_contract":
+            return {"seller": seller, "buyer": buyer, "amount": amount}
+        return {"applicant": buyer, "beneficiary": seller, "amount": amount}
+    if doc_type == "other":
+        return {}
+    return {"company_name": co.name}
+
+
+TRUTH = expected_fields
+
+
+def document_pdf(doc_type: str, company: SampleCompany, path, year: int = DEMO_YEAR, **kw) -> Path:
+    """A realistic text PDF of ``doc_type`` (any id of DOC_TYPES) for ``company``.
+
+    ``year`` is the fiscal year (statements, certificates, reports); documents
+    dated after it (applications, resolutions) fall in ``year + 1``.  Options:
+    application_form ``amount``, ``term_months``, ``product`` (an id of PRODUCTS),
+    ``signed``, ``agent`` (None: the legal representative applies), ``attachments``;
+    audit_report ``opinion`` (one of OPINIONS), ``firm``; loan_guarantee_schedule
+    ``as_of``; tax_registration ``new_style``; board_resolution ``date``;
+    power_of_attorney ``agent``; trade_contract / letter_of_credit ``role``
+    ("seller" or "buyer": the client's side), ``items``.  ``expected_fields`` with
+    the same arguments gives the fields the file should yield.
+    """
+    f = _facts(doc_type, company, year, kw)
+    path = _out(path)
+    co = company
+    if doc_type == "application_form":
+        attachments = ("营业执照副本复印件", "法定代表人身份证复印件", "近三年经审计的资产负债表、利润表",
+                       "税务登记证及近三年纳税证明", "公司章程", "股东会同意申请担保的决议")
+        rng = _code_rng(co, "agent-phone")
+        return application_form_pdf(co, path, f["amount"], f["term_months"], PRODUCTS[f["product"]], f["signed"],
+                                    agent=f["agent"], phone=f"1{rng.randrange(3, 9)}{rng.randrange(10**8, 10**9)}",
+                                    attachments=attachments if f["attachments"] else ())
+    if doc_type == "business_licence":
+        return business_licence_pdf(co, path)
+    if doc_type == "legal_rep_id":
+        return legal_rep_id_pdf(co, path)
+    if doc_type == "balance_sheet":
+        return balance_sheet_pdf(co, year, path)
+    if doc_type == "income_statement":
+        return income_statement_pdf(co, year, path)
+    if doc_type == "tax_payment_certificate":
+        return tax_payment_certificate_pdf(co, year, path)
+    if doc_type == "articles_of_association":
+        return generic_pdf(path, f"{co.name}章程", _articles_lines(co), pages=2)
+    return _WRITERS[doc_type](co, path, f)
+
+
+# --- writers of the other types ------------------------------------------------------------
+
+
+def _annual_report_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year = f["year"]
+    rng = _code_rng(co, f"annual:{year}")
+    wr = _Writer(path, f"{year}年度报告")
+    wr.line("国家企业信用信息公示系统", 9)
+    wr.title(f"{co.name}{year}年度报告", 16)
+    wr.line("一、企业基本信息", 11)
+    wr.table([150, 345], [
+        ["统一社会信用代码/注册号", co.credit_code], ["企业名称", co.name],
+        ["企业通信地址", co.address], ["邮政编码", f"{co.division[:3]}0{rng.randrange(10, 99)}"],
+        ["企业联系电话", f"0{rng.randrange(510, 599)}-{rng.randrange(10**7, 10**8)}"],
+        ["从业人数", "企业选择不公示"], ["企业经营状态", "存续（在营、开业、在册）"],
+        ["是否有网站或网店", "否"], ["是否有投资信息或购买其他公司股权", "否"],
+        ["有无对外提供保证担保信息", "否"]])
+    wr.line("二、股东及出资信息", 11)
+    wr.table([120, 125, 125, 125], [["股东", "认缴出资额（万元）", "实缴出资额（万元）", "出资方式"],
+                                    [co.legal_rep, f"{co.registered_capital / 10_000:g}",
+                                     f"{co.registered_capital / 10_000:g}", "货币"]])
+    wr.line("三、资产状况信息", 11)
+    wr.table([165, 165, 165], [["资产总额", "所有者权益合计", "营业总收入"],
+                               ["企业选择不公示", "企业选择不公示", "企业选择不公示"]])
+    wr.line(f"公示日期：{_cn_date(date(year + 1, rng.randrange(1, 7), rng.randrange(1, 29)))}", 9)
+    return wr.finish()
+
+
+def _org_code_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    rng = _code_rng(co, "org-cert")
+    issued = f["issued"]
+    until = _years_later(issued, 4) - timedelta(days=1)
+    wr = _Writer(path, "组织机构代码证", landscape=True)
+    wr.title("中华人民共和国", 16, 6)
+    wr.title("组织机构代码证", 30, 20)
+    wr.line("（副本）", 11, x=wr.w / 2 - 25)
+    wr.gap(10)
+    x = 120
+    wr.line(f"代　　码：{co.credit_code[8:16]}-{co.credit_code[16]}", 12, x)
+    wr.line(f"机构名称：{co.name}", 12, x)
+    wr.line("机构类型：企业法人", 12, x)
+    wr.line(f"地　　址：{co.address}", 12, x)
+    wr.line(f"有 效 期：自{_cn_date(issued)}至{_cn_date(until)}", 12, x)
+    wr.line(f"颁发单位：{co.region.city}质量技术监督局", 12, x)
+    wr.line(f"登 记 号：组代管{co.division}-{rng.randrange(10**5, 10**6)}", 12, x)
+    wr.gap(10)
+    wr.line("说明：1．中华人民共和国组织机构代码是组织机构在中华人民共和国境内唯一的、始终不变的法定代码标识。", 9, x)
+    wr.line("2．本证书应每年年检，有效期满后需重新申领。", 9, x + 36)
+    return wr.finish()
+
+
+_OPINION_TEXT = {
+    "standard": ("审计意见", "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了贵公司{end}的财务状况"
+                 "以及{year}年度的经营成果和现金流量。", None),
+    "emphasis": ("审计意见", "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了贵公司{end}的财务状况"
+                 "以及{year}年度的经营成果和现金流量。",
+                 ("强调事项", "我们提醒财务报表使用者关注，如财务报表附注十所述，贵公司的主要客户于{year}年度发生经营困难，"
+                              "相关应收账款的可收回性存在不确定性。本段内容不影响已发表的审计意见。")),
+    "qualified": ("保留意见", "我们认为，除“形成保留意见的基础”部分所述事项可能产生的影响外，后附的财务报表在所有重大方面"
+                  "按照企业会计准则的规定编制，公允反映了贵公司{end}的财务状况以及{year}年度的经营成果和现金流量。", None),
+    "adverse": ("否定意见", "我们认为，由于“形成否定意见的基础”部分所述事项的重要性，后附的财务报表没有在所有重大方面按照"
+                "企业会计准则的规定编制，未能恰当反映贵公司{end}的财务状况以及{year}年度的经营成果和现金流量。", None),
+    "disclaimer": ("无法表示意见", "我们不对后附的贵公司财务报表发表审计意见。由于“形成无法表示意见的基础”部分所述事项的重要性，"
+                   "我们无法获取充分、适当的审计证据以作为对财务报表发表审计意见的基础。", None),
+}
+_OPINION_BASIS = {
+    "standard": "我们按照中国注册会计师审计准则的规定执行了审计工作。审计报告的“注册会计师对财务报表审计的责任”部分进一步阐述了"
+                "我们在这些准则下的责任。按照中国注册会计师职业道德守则，我们独立于贵公司，并履行了职业道德方面的其他责任。"
+                "我们相信，我们获取的审计证据是充分、适当的，为发表审计意见提供了基础。",
+    "qualified": "贵公司{end}资产负债表中应收账款余额中有部分款项账龄超过三年，我们无法就其可收回性获取充分、适当的审计证据，"
+                 "因此无法确定是否有必要对这些金额作出调整。我们相信，我们获取的审计证据是充分、适当的，为发表保留意见提供了基础。",
+    "adverse": "如财务报表附注所述，贵公司未对存货计提跌价准备，亦未将重大对外担保事项在财务报表中披露，该等事项对财务报表的影响"
+               "重大且具有广泛性。我们相信，我们获取的审计证据是充分、适当的，为发表否定意见提供了基础。",
+    "disclaimer": "贵公司财务记录不完整，我们未能对存货、固定资产实施监盘，也无法实施其他替代审计程序。",
+}
+
+
+def _audit_report_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year, opinion, firm = f["year"], f["opinion"], f["firm"]
+    rng = _code_rng(co, f"audit:{year}")
+    number = f"{firm[:firm.index('会计师')].removeprefix(co.region.city_short)}审字〔{year + 1}〕第{rng.randrange(100, 999)}号"
+    end = f"{year}年12月31日"
+    wr = _Writer(path, f"{year}年度审计报告")
+    wr.gap(120)
+    wr.title(co.name, 18, 30)
+    wr.title(f"{year}年度财务报表", 18, 40)
+    wr.title("审计报告", 30, 200)
+    wr.title(firm, 14, 10)
+    wr.title(number, 11)
+    wr.new_page()
+    wr.title("审计报告", 18)
+    wr.line(number, 10, x=380)
+    wr.line(f"{co.name}全体股东：", 11)
+    head, text, extra = _OPINION_TEXT[opinion]
+    wr.line(f"一、{head}", 11)
+    wr.para(f"我们审计了{co.name}（以下简称贵公司）财务报表，包括{end}的资产负债表，{year}年度的利润表、现金流量表、"
+            "所有者权益变动表以及相关财务报表附注。")
+    wr.para(text.format(end=end, year=year))
+    basis = "审计意见" if opinion in ("standard", "emphasis") else head
+    wr.line(f"二、形成{basis}的基础", 11)
+    wr.para(_OPINION_BASIS.get(opinion, _OPINION_BASIS["standard"]).format(end=end))
+    n = 3
+    if extra:
+        wr.line(f"三、{extra[0]}", 11)
+        wr.para(extra[1].format(year=year))
+        n = 4
+    cn = "一二三四五六"
+    wr.line(f"{cn[n - 1]}、管理层和治理层对财务报表的责任", 11)
+    wr.para("贵公司管理层负责按照企业会计准则的规定编制财务报表，使其实现公允反映，并设计、执行和维护必要的内部控制，"
+            "以使财务报表不存在由于舞弊或错误导致的重大错报。")
+    wr.line(f"{cn[n]}、注册会计师对财务报表审计的责任", 11)
+    wr.para("我们的目标是对财务报表整体是否不存在由于舞弊或错误导致的重大错报获取合理保证，并出具包含审计意见的审计报告。")
+    wr.gap(16)
+    wr.line(firm, 10.5, right="中国注册会计师：" + _person_name(rng))
+    wr.line(f"中国·{co.region.city_short}", 10.5, right="中国注册会计师：" + _person_name(rng))
+    wr.line(_cn_date(f["signed"]), 10.5, x=380)
+    wr.new_page()
+    _draw_balance_sheet(wr.c, co, year)
+    wr.new_page()
+    _draw_income_statement(wr.c, co, year)
+    wr.new_page()
+    wr.y = wr.h - 55
+    _draw_cash_flow(wr, co, year)
+    return wr.finish()
+
+
+def _cash_flow_rows(co: SampleCompany, year: int) -> list[tuple[str, int, int]]:
+    """(label, 本期金额, 上期金额) in fen; ending cash equals the year-end 货币资金."""
+    def one(y: int) -> dict[str, int]:
+        rng = _code_rng(co, f"cf:{y}")
+        inc = dict(_income_of(co, y))
+        rev, cost = inc["一、营业收入"], inc["减：营业成本"]
+        begin, end = _balance_at(co, y - 1)["货币资金"], _balance_at(co, y)["货币资金"]
+        sales = int(rev * rng.uniform(1.02, 1.10))
+        other_in = int(rev * rng.uniform(0.002, 0.01))
+        buy = int(cost * rng.uniform(0.98, 1.08))
+        staff = int(rev * rng.uniform(0.05, 0.09))
+        taxes = int(rev * rng.uniform(0.02, 0.04))
+        other_out = int(rev * rng.uniform(0.01, 0.03))
+        op = sales + other_in - buy - staff - taxes - other_out
+        inv_out = int(rev * rng.uniform(0.02, 0.06))
+        inv_in = int(inv_out * rng.uniform(0.0, 0.1))
+        inv = inv_in - inv_out
+        fin_net = end - begin - op - inv
+        interest = inc["其中：利息费用"]
+        borrow = max(fin_net + interest, 0) + int(rev * rng.uniform(0.05, 0.1))
+        repay = borrow - interest - fin_net
+        return {"销售商品、提供劳务收到的现金": sales, "收到其他与经营活动有关的现金": other_in,
+                "经营活动现金流入小计": sales + other_in, "购买商品、接受劳务支付的现金": buy,
+                "支付给职工以及为职工支付的现金": staff, "支付的各项税费": taxes,
+                "支付其他与经营活动有关的现金": other_out,
+                "经营活动现金流出小计": buy + staff + taxes + other_out, "经营活动产生的现金流量净额": op,
+                "处置固定资产、无形资产和其他长期资产收回的现金净额": inv_in,
+                "购建固定资产、无形资产和其他长期资产支付的现金": inv_out, "投资活动产生的现金流量净额": inv,
+                "取得借款收到的现金": borrow, "偿还债务支付的现金": repay,
+                "分配股利、利润或偿付利息支付的现金": interest, "筹资活动产生的现金流量净额": fin_net,
+                "五、现金及现金等价物净增加额": end - begin, "加：期初现金及现金等价物余额": begin,
+                "六、期末现金及现金等价物余额": end}
+    cur, prev = one(year), one(year - 1)
+    return [(label, cur[label], prev[label]) for label in cur]
+
+
+_CF_HEADINGS = {"销售商品、提供劳务收到的现金": "一、经营活动产生的现金流量：",
+                "处置固定资产、无形资产和其他长期资产收回的现金净额": "二、投资活动产生的现金流量：",
+                "取得借款收到的现金": "三、筹资活动产生的现金流量："}
+
+
+def _draw_cash_flow(wr: _Writer, co: SampleCompany, year: int) -> None:
+    c, w = wr.c, wr.w
+    _text(c, w / 2, 780, "现金流量表", 20, "c")
+    _text(c, w - 40, 782, "会企03表", 9, "r")
+    _text(c, 40, 755, f"编制单位：{co.name}", 9)
+    _text(c, w / 2 + 40, 755, f"{year}年度", 9, "c")
+    _text(c, w - 40, 755, "单位：元", 9, "r")
+    rows = [["项目", "本期金额", "上期金额"]]
+    for label, cur, prev in _cash_flow_rows(co, year):
+        if label in _CF_HEADINGS:
+            rows.append([_CF_HEADINGS[label], "", ""])
+        rows.append([label, _money(cur), _money(prev)])
+    wr.y = 745
+    wr.table([275, 120, 120], rows, 18, 8, "lrr")
+    _text(c, 40, wr.y - 10, "单位负责人：" + co.legal_rep, 9)
+
+
+def _cash_flow_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    wr = _Writer(path, f"{f['year']}年度现金流量表")
+    _draw_cash_flow(wr, co, f["year"])
+    return wr.finish()
+
+
+def _equity_statement_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year = f["year"]
+    begin, end = _balance_at(co, year - 1), _balance_at(co, year)
+    net = dict(_income_of(co, year))["四、净利润（净亏损以“-”号填列）"]
+    cols = ("实收资本（或股本）", "资本公积", "盈余公积", "未分配利润", "所有者权益合计")
+    b = [begin[k] for k in cols]
+    e = [end[k] for k in cols]
+    delta = [x - y for x, y in zip(e, b)]
+    surplus = max(delta[2], 0)
+    other = [d - (net if i == 3 else 0) + (surplus if i == 3 else 0) - (surplus if i == 2 else 0)
+             for i, d in enumerate(delta[:4])]
+    wr = _Writer(path, f"{year}年度所有者权益变动表", landscape=True)
+    c = wr.c
+    _text(c, wr.w / 2, wr.h - 60, "所有者权益变动表", 20, "c")
+    _text(c, wr.w - 40, wr.h - 58, "会企04表", 9, "r")
+    _text(c, 40, wr.h - 85, f"编制单位：{co.name}", 9)
+    _text(c, wr.w / 2, wr.h - 85, f"{year}年度", 9, "c")
+    _text(c, wr.w - 40, wr.h - 85, "单位：元", 9, "r")
+    m = lambda xs: [_money(x) for x in xs]  # noqa: E731
+    rows = [["项目", *cols],
+            ["一、上年年末余额", *m(b)], ["加：会计政策变更", "", "", "", "", ""],
+            ["二、本年年初余额", *m(b)], ["三、本年增减变动金额", *m(delta)],
+            ["（一）综合收益总额", "", "", "", _money(net), _money(net)],
+            ["（二）所有者投入和减少资本", _money(other[0]), _money(other[1]), "", "", _money(other[0] + other[1])],
+            ["（三）利润分配", "", "", _money(surplus), _money(-surplus), ""],
+            ["1．提取盈余公积", "", "", _money(surplus), _money(-surplus), ""],
+            ["（四）其他", "", "", _money(other[2]), _money(other[3]), _money(other[2] + other[3])],
+            ["四、本年年末余额", *m(e)]]
+    wr.y = wr.h - 95
+    wr.table([190, 115, 100, 100, 115, 120], rows, 20, 8, "lrrrrr")
+    return wr.finish()
+
+
+def _sales_report_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year = f["year"]
+    rng = _code_rng(co, f"sales:{year}")
+    rev = _income_of(co, year)[0][1] // 100
+    wr = _Writer(path, f"{year}年度产品销量情况表")
+    wr.title(f"{year}年度主要产品产销量情况表", 17)
+    wr.line(f"填报单位：{co.name}", 9.5, right="金额单位：万元")
+    rows = [["产品名称", "计量单位", "产量", "销量", "产销率", "销售收入（万元）"]]
+    shares = _split(rev, rng, [(0.3, 0.6)] * len(_products(co)))
+    for (product, unit), share in zip(_products(co), shares):
+        made = rng.randrange(800, 9000)
+        sold = int(made * rng.uniform(0.88, 0.99))
+        rows.append([product, unit, f"{made:,}", f"{sold:,}", f"{sold / made:.1%}", f"{share / 10_000:,.2f}"])
+    rows.append(["合计", "", "", "", "", f"{rev / 10_000:,.2f}"])
+    wr.table([110, 60, 80, 80, 70, 95], rows, 20, 9, "lcrrrr")
+    wr.para(f"{year}年度公司主要产品销售情况良好，产销率保持在较高水平，主要客户稳定，无重大退货。")
+    wr.line("单位负责人：" + co.legal_rep, 9.5, right="填表人：" + _person_name(rng, co.legal_rep))
+    return wr.finish()
+
+
+def _loan_schedule_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    rng = _code_rng(co, "loans")
+    as_of = f["as_of"]
+    city = co.region.city_short
+    banks = [f"{rng.choice(_BANK_WORDS)}银行{city}分行", f"{city}农村商业银行{co.region.district}支行"]
+    wr = _Writer(path, "存借款及对外担保情况表")
+    wr.title("存借款及对外担保情况表", 18)
+    wr.line(f"单位名称：{co.name}", 9.5, right="金额单位：元")
+    wr.line(f"截至{_cn_date(as_of)}", 9.5)
+    wr.line("一、银行存款", 11)
+    wr.table([200, 160, 135], [["开户银行", "账号", "存款余额"],
+                               *[[b, f"{rng.randrange(10**15, 10**16)}", _money(rng.randrange(10**7, 10**9))]
+                                 for b in banks]], aligns="llr")
+    wr.line("二、银行借款", 11)
+    rows = [["贷款银行", "借款余额", "借款日", "到期日", "担保方式"]]
+    for b in banks:
+        start = as_of - timedelta(days=rng.randrange(30, 300))
+        rows.append([b, _money(rng.randrange(100, 800) * 1_000_000), _cn_date(start),
+                     _cn_date(_years_later(start, 1)), rng.choice(("保证", "抵押", "信用"))])
+    wr.table([150, 95, 85, 85, 80], rows, aligns="lrccc")
+    wr.line("三、对外担保", 11)
+    other = _counterparty(co, "guarantee")
+    wr.table([190, 105, 100, 100], [["被担保人", "担保金额", "担保期限", "担保方式"],
+                                    [other.name, _money(rng.randrange(50, 300) * 1_000_000), "一年", "连带责任保证"]],
+             aligns="lrcc")
+    wr.line("以上情况真实、完整，如有隐瞒，由本公司承担一切责任。", 10)
+    _signature(wr, co, as_of + timedelta(days=rng.randrange(1, 10)), "")
+    return wr.finish()
+
+
+def _tax_registration_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    taxpayer = co.credit_code if f["new_style"] else co.division + co.credit_code[8:17]
+    wr = _Writer(path, "税务登记证", landscape=True)
+    wr.title("税务登记证", 30, 8)
+    wr.line("（副　本）", 11, x=wr.w / 2 - 28)
+    wr.line(f"税务登记号：{taxpayer}", 11, x=wr.w - 330)
+    x = 110
+    wr.line(f"纳税人名称：{co.name}", 11, x)
+    wr.line(f"法定代表人（负责人）：{co.legal_rep}", 11, x)
+    wr.line(f"地　　址：{co.address}", 11, x)
+    wr.line("登记注册类型：有限责任公司", 11, x)
+    wr.line(f"经营范围：{co.scope}", 11, x)
+    wr.line("批准设立机关：" + co.registration_authority, 11, x)
+    wr.line("扣缴义务：依法确定", 11, x)
+    wr.gap(20)
+    wr.line(f"发证机关：{co.tax_authority}", 11, x=wr.w - 380)
+    wr.line(_cn_date(f["issued"]), 11, x=wr.w - 260)
+    return wr.finish()
+
+
+def _officer_roster_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    rng = _code_rng(co, "officers")
+    wr = _Writer(path, "董事会成员、主要负责人及财务负责人名单及签字样本")
+    wr.title("董事会成员、主要负责人及财务负责人", 16, 6)
+    wr.title("名单及签字样本", 16)
+    wr.line(f"单位名称：{co.name}", 10)
+    rows = [["职务", "姓名", "身份证号码", "联系电话", "签字样本"],
+            ["执行董事（法定代表人）", co.legal_rep, co.legal_rep_id, f"13{rng.randrange(10**8, 10**9)}", ""]]
+    used = {co.legal_rep}
+    for title in ("总经理", "监事", "财务负责人"):
+        name = _person_name(rng)
+        while name in used:
+            name = _person_name(rng)
+        used.add(name)
+        birth = _rand_date(rng, date(1965, 1, 1), date(1992, 12, 31))
+        rows.append([title, name, make_id_number(rng, birth, co.division), f"13{rng.randrange(10**8, 10**9)}", ""])
+    wr.table([120, 60, 130, 90, 95], rows, 30, 9)
+    wr.para("以上人员签字样本真实有效，如有变更，本公司将及时书面通知贵公司。")
+    _signature(wr, co, date(f["year"] + 1, rng.randrange(1, 10), rng.randrange(1, 29)))
+    return wr.finish()
+
+
+def _board_resolution_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    d = f["date"]
+    rng = _code_rng(co, "board")
+    partner = _person_name(rng, co.legal_rep)
+    wr = _Writer(path, "股东会决议")
+    wr.title(f"{co.name}", 16, 6)
+    wr.title("股东会决议", 20)
+    wr.line(f"会议时间：{_cn_date(d)}上午九时", 10.5)
+    wr.line(f"会议地点：{co.address}公司会议室", 10.5)
+    wr.line(f"出席人员：全体股东（{co.legal_rep}、{partner}），代表公司100%的表决权", 10.5)
+    wr.para(f"本次会议由执行董事{co.legal_rep}召集并主持，会议的召集、召开程序符合《中华人民共和国公司法》及本公司章程的"
+            "规定。经全体股东认真讨论，一致形成如下决议：")
+    wr.para(f"一、同意本公司向{GUARANTOR}申请融资担保，担保金额人民币{_wan(f['amount'])}，期限一年，用于补充流动资金。")
+    wr.para("二、同意以本公司自有房产及应收账款为上述担保提供反担保，并由股东提供个人连带责任保证。")
+    wr.para(f"三、授权执行董事{co.legal_rep}代表公司签署与上述担保有关的合同、协议及其他法律文件。")
+    wr.para("表决结果：同意100%，反对0%，弃权0%。")
+    wr.gap(10)
+    wr.line(f"全体股东签字：{co.legal_rep}　　{partner}", 10.5)
+    _signature(wr, co, d, "")
+    return wr.finish()
+
+
+def _profit_distribution_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year, d = f["year"], f["date"]
+    net = dict(_income_of(co, year))["四、净利润（净亏损以“-”号填列）"]
+    reserve = max(net, 0) // 10
+    dividend = max(net - reserve, 0) * 3 // 10 // 100_000 * 100_000
+    wr = _Writer(path, f"{year}年度利润分配决议")
+    wr.title(f"{co.name}", 16, 6)
+    wr.title(f"关于{year}年度利润分配的股东会决议", 17)
+    wr.line(f"会议时间：{_cn_date(d)}", 10.5)
+    wr.line("出席人员：全体股东", 10.5)
+    wr.para(f"经审计，公司{year}年度实现净利润{_money(net)}元。根据《中华人民共和国公司法》和公司章程的规定，"
+            "经全体股东一致同意，形成利润分配决议如下：")
+    wr.para(f"一、按净利润的10%提取法定公积金{_money(reserve)}元；")
+    wr.para(f"二、向全体股东按实缴出资比例分配现金红利{_money(dividend)}元；")
+    wr.para("三、剩余未分配利润结转以后年度分配。")
+    wr.para("表决结果：同意100%。")
+    _signature(wr, co, d, "全体股东签字：")
+    return wr.finish()
+
+
+def _cash_flow_forecast_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year = f["year"]
+    rng = _code_rng(co, "forecast")
+    rev = _income_of(co, year)[0][1]
+    wr = _Writer(path, "现金流量预测及营运计划")
+    wr.title("现金流量预测及营运计划", 18)
+    wr.line(f"编制单位：{co.name}", 9.5, right="单位：万元")
+    years = [year + 1, year + 2, year + 3]
+    rows = [["项目", *[f"{y}年（预测）" for y in years]]]
+    growth = [rng.uniform(1.04, 1.15) for _ in years]
+    inflow = [int(rev / 1_000_000 * math.prod(growth[:i + 1])) for i in range(3)]
+    outflow = [int(x * rng.uniform(0.86, 0.93)) for x in inflow]
+    invest = [rng.randrange(50, 400) for _ in years]
+    fin = [rng.randrange(-200, 300) for _ in years]
+    rows += [["经营活动现金流入", *map(str, inflow)], ["经营活动现金流出", *map(str, outflow)],
+             ["经营活动现金净流量", *[str(a - b) for a, b in zip(inflow, outflow)]],
+             ["投资活动现金净流量", *[str(-x) for x in invest]], ["筹资活动现金净流量", *map(str, fin)],
+             ["现金净增加额", *[str(a - b - c + d) for a, b, c, d in zip(inflow, outflow, invest, fin)]]]
+    wr.table([175, 110, 110, 110], rows, 20, 9, "lrrr")
+    wr.line("营运计划", 12)
+    for i, item in enumerate((
+            f"销售：巩固现有客户，{years[0]}年计划销售收入增长{(growth[0] - 1) * 100:.0f}%；",
+            "生产：优化排产，提高设备利用率，控制单位成本；",
+            "采购：与主要供应商签订年度框架协议，稳定原材料价格；",
+            "资金：保持合理的存货和应收账款周转，按期归还银行借款。"), 1):
+        wr.line(f"{i}．{item}", 10.5)
+    wr.line("单位负责人：" + co.legal_rep, 9.5)
+    return wr.finish()
+
+
+def _power_of_attorney_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    agent, d = f["agent"], f["date"]
+    rng = _code_rng(co, "poa")
+    birth = _rand_date(rng, date(1970, 1, 1), date(1995, 12, 31))
+    wr = _Writer(path, "法定代表人授权委托书")
+    wr.title("法定代表人授权委托书", 20)
+    wr.line(f"{GUARANTOR}：", 11)
+    wr.para(f"本人{co.legal_rep}（身份证号码：{co.legal_rep_id}），系{co.name}的法定代表人，现授权委托{agent}为我公司"
+            "代理人，以本公司的名义办理向贵公司申请融资担保的相关事宜。")
+    wr.para("代理人在授权范围内签署的一切文件和处理的有关事务，我公司均予以承认。代理人无转委托权。")
+    wr.line("委托权限：办理担保申请、提交资料、签收文件", 10.5)
+    wr.line(f"委托期限：自{_cn_date(d)}至{_cn_date(_years_later(d, 1) - timedelta(days=1))}", 10.5)
+    wr.gap(8)
+    wr.line(f"受托人：{agent}　身份证号码：{make_id_number(rng, birth, co.division)}", 10.5)
+    wr.line(f"委托单位（盖章）：{co.name}", 10.5)
+    wr.line(f"法定代表人（签字）：{co.legal_rep}", 10.5)
+    wr.line("特此委托。", 10.5)
+    wr.line(_cn_date(d), 10.5, x=380)
+    return wr.finish()
+
+
+def _customs_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    rng = _code_rng(co, "customs")
+    wr = _Writer(path, "海关报关单位注册登记证书", landscape=True)
+    wr.title("中华人民共和国海关", 18, 6)
+    wr.title("报关单位注册登记证书", 26, 20)
+    x = 120
+    wr.line(f"海关注册编码：{co.division[:4]}{rng.randrange(10**5, 10**6)}{rng.randrange(10)}", 12, x)
+    wr.line(f"企业名称：{co.name}", 12, x)
+    wr.line(f"统一社会信用代码：{co.credit_code}", 12, x)
+    wr.line(f"企业地址：{co.address}", 12, x)
+    wr.line(f"法定代表人：{co.legal_rep}", 12, x)
+    wr.line("企业经营类别：进出口货物收发货人", 12, x)
+    wr.line(f"注册海关：{co.region.city_short}海关", 12, x)
+    wr.line(f"注册登记日期：{_cn_date(_rand_date(rng, co.established, date(2024, 12, 31)))}", 12, x)
+    wr.line("有效期：长期", 12, x)
+    wr.gap(16)
+    wr.line("（本证书为报关单位办理海关业务的凭证，不得涂改、转让）", 9, x)
+    return wr.finish()
+
+
+def _approval_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    p = _project(co)
+    wr = _Writer(path, "企业投资项目备案信息表")
+    wr.title(f"{co.region.province}企业投资项目备案（赋码）信息表", 16)
+    wr.line(f"项目代码：{p.code}", 10, right=f"备案日期：{_cn_date(p.start - timedelta(days=90))}")
+    wr.table([130, 365], [
+        ["项目名称", p.name], ["项目单位", co.name], ["统一社会信用代码", co.credit_code],
+        ["建设地点", p.site], ["建设性质", "技术改造"],
+        ["建设规模及内容", "新增数控加工中心、自动化装配线等设备，建成后形成新增产能。"],
+        ["总投资", f"{p.invest // 10_000}万元"], ["计划开工时间", f"{p.start.year}年{p.start.month}月"],
+        ["备案机关", p.authority]], 24, 9.5)
+    wr.para("项目单位对备案信息的真实性、合法性和完整性负责。项目应当在备案后两年内开工建设。")
+    wr.line(f"{p.authority}（盖章）", 10.5, x=330)
+    return wr.finish()
+
+
+def _funding_plan_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    p = _project(co)
+    rng = _code_rng(co, "funding")
+    total = p.invest // 10_000
+    own = total * rng.randrange(30, 50) // 100
+    loan = total - own
+    uses = _split(total, rng, [(0.5, 0.7), (0.15, 0.3), (0.05, 0.1), (0.05, 0.15)])
+    wr = _Writer(path, "项目资金来源及使用计划")
+    wr.title("项目资金来源及使用计划", 18)
+    wr.line(f"项目单位：{co.name}", 10, right="单位：万元")
+    wr.line(f"项目名称：{p.name}", 10)
+    wr.line("一、资金来源", 11)
+    wr.table([250, 120, 125], [["来源", "金额", "占比"], ["自有资金（资本金）", str(own), f"{own / total:.0%}"],
+                               ["银行贷款", str(loan), f"{loan / total:.0%}"], ["合计", str(total), "100%"]], aligns="lrr")
+    wr.line("二、资金使用", 11)
+    wr.table([250, 120, 125], [["用途", "金额", "使用时间"],
+                               ["设备购置及安装", str(uses[0]), f"{p.start.year}年"],
+                               ["厂房改造", str(uses[1]), f"{p.start.year}年"],
+                               ["其他费用", str(uses[2]), f"{p.start.year}年"],
+                               ["铺底流动资金", str(uses[3]), f"{p.start.year + 1}年"],
+                               ["合计", str(total), ""]], aligns="lrc")
+    wr.line("单位负责人：" + co.legal_rep, 10)
+    return wr.finish()
+
+
+def _projected_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year = f["year"]
+    rng = _code_rng(co, "projected")
+    end = _balance_at(co, year)
+    inc = dict(_income_of(co, year))
+    years = [year + 1, year + 2, year + 3]
+    g = [rng.uniform(1.05, 1.15) ** (i + 1) for i in range(3)]
+    wr = _Writer(path, "预计资产负债表及预计损益表")
+    wr.title("预计资产负债表", 18)
+    wr.line(f"编制单位：{co.name}", 9.5, right="单位：万元")
+    wan = lambda fen, k: f"{fen * k / 1_000_000:,.2f}"  # noqa: E731
+    rows = [["项目", *[f"{y}年末（预计）" for y in years]]]
+    for label in ("流动资产合计", "非流动资产合计", "资产总计", "流动负债合计", "负债合计", "所有者权益合计"):
+        rows.append([label, *[wan(end[label], k) for k in g]])
+    wr.table([175, 110, 110, 110], rows, 20, 9, "lrrr")
+    wr.new_page()
+    wr.title("预计损益表", 18)
+    wr.line(f"编制单位：{co.name}", 9.5, right="单位：万元")
+    rows = [["项目", *[f"{y}年（预计）" for y in years]]]
+    for label, key in (("营业收入", "一、营业收入"), ("营业成本", "减：营业成本"),
+                       ("营业利润", "二、营业利润（亏损以“-”号填列）"), ("净利润", "四、净利润（净亏损以“-”号填列）")):
+        rows.append([label, *[wan(inc[key], k) for k in g]])
+    wr.table([175, 110, 110, 110], rows, 20, 9, "lrrr")
+    wr.para("预计依据：以近三年经营数据为基础，结合在手订单和新项目投产计划编制。")
+    return wr.finish()
+
+
+def _project_schedule_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    p = _project(co)
+    s = p.start
+    wr = _Writer(path, "项目建设进度及营运计划")
+    wr.title("项目建设进度及营运计划", 18)
+    wr.line(f"项目单位：{co.name}", 10)
+    wr.line(f"项目名称：{p.name}", 10)
+    stages = [("前期准备", s - timedelta(days=90), s - timedelta(days=1), "备案、环评、设计、设备招标"),
+              ("土建改造", s, s + timedelta(days=120), "厂房改造、配套设施建设"),
+              ("设备安装调试", s + timedelta(days=121), s + timedelta(days=240), "设备到货、安装、调试"),
+              ("试生产", s + timedelta(days=241), s + timedelta(days=300), "小批量试生产、工艺验证"),
+              ("竣工投产", s + timedelta(days=301), s + timedelta(days=330), "竣工验收、正式投产")]
+    rows = [["阶段", "开始", "结束", "主要内容"]]
+    rows += [[a, _cn_date(b), _cn_date(c), d] for a, b, c, d in stages]
+    wr.table([90, 95, 95, 215], rows, 20, 9)
+    wr.line("营运计划：投产第一年达产60%，第二年达产90%，第三年全面达产。", 10.5)
+    return wr.finish()
+
+
+def _feasibility_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    p = _project(co)
+    rng = _code_rng(co, "feasibility")
+    consultant = f"{co.region.city_short}{rng.choice(_CONSULT_WORDS)}工程咨询有限公司"
+    wr = _Writer(path, f"{p.name}可行性研究报告")
+    wr.gap(100)
+    wr.title(p.name, 18, 16)
+    wr.title("可行性研究报告", 26, 80)
+    wr.line(f"项目单位：{co.name}", 12, x=150)
+    wr.line(f"编制单位：{consultant}", 12, x=150)
+    wr.line(f"编制日期：{p.start.year - 1}年{rng.randrange(6, 13)}月", 12, x=150)
+    wr.new_page()
+    wr.title("第一章　总论", 14)
+    wr.para(f"项目名称：{p.name}。项目建设地点：{p.site}。项目总投资{p.invest // 10_000}万元。")
+    wr.title("第二章　市场分析", 14)
+    wr.para("国内市场需求稳步增长，进口替代空间较大，项目产品具有较强的市场竞争力。")
+    wr.title("第三章　投资估算与资金筹措", 14)
+    wr.para("项目投资估算包括设备购置费、安装工程费、工程建设其他费用及铺底流动资金。")
+    wr.title("第四章　经济效益与财务评价", 14)
+    wr.para("项目达产后预计年新增销售收入可观，投资回收期约五年，财务内部收益率高于行业基准收益率，项目可行。")
+    wr.title("第五章　风险分析", 14)
+    wr.para("主要风险为市场风险、原材料价格风险和技术风险，项目单位已制定相应的应对措施。")
+    return wr.finish()
+
+
+def _trade_contract_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    other, items = f["other"], f["items"]
+    seller, buyer = (co, other) if f["role"] == "seller" else (other, co)
+    rng = _code_rng(co, "contract")
+    total = f["amount_fen"]
+    wr = _Writer(path, "购销合同")
+    wr.title("购销合同", 22)
+    wr.line(f"合同编号：GX{f['signed']:%Y%m}{rng.randrange(100, 999)}", 10, right=f"签订日期：{_cn_date(f['signed'])}")
+    wr.line(f"供方（卖方）：{seller.name}", 10.5)
+    wr.line(f"需方（买方）：{buyer.name}", 10.5)
+    wr.para("根据《中华人民共和国民法典》及相关法律法规，供需双方经友好协商，就下列产品的购销事宜达成如下条款：")
+    wr.line("一、产品名称、数量、金额", 11)
+    rows = [["产品名称", "计量单位", "数量", "单价（元）", "金额（元）"]]
+    for product, unit, qty, price in items:
+        rows.append([product, unit, f"{qty:,}", _money(price), _money(qty * price)])
+    rows.append(["合计", "", "", "", _money(total)])
+    wr.table([150, 70, 70, 100, 105], rows, 20, 9, "lcrrr")
+    wr.line(f"合同总金额：人民币（大写）{_rmb_upper(total)}（¥{_money(total)}）", 10.5)
+    wr.line("二、质量标准：按国家标准及双方确认的技术协议执行。", 10.5)
+    wr.line(f"三、交货时间及地点：{f['signed'].year}年{f['signed'].month}月底前交货至需方指定仓库，运费由供方承担。", 10.5)
+    wr.line("四、验收：需方应在收到货物后七日内验收，逾期视为验收合格。", 10.5)
+    wr.line("五、付款方式：需方以国内信用证方式支付全部货款，信用证有效期不少于九十天。", 10.5)
+    wr.line("六、违约责任：任何一方违约，应按合同总金额的5%向守约方支付违约金。", 10.5)
+    wr.line("七、争议解决：协商不成的，向合同签订地人民法院提起诉讼。", 10.5)
+    wr.gap(16)
+    wr.line(f"供方（盖章）：{seller.name}", 10, right=f"需方（盖章）：{buyer.name}")
+    return wr.finish()
+
+
+def _letter_of_credit_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    other = f["other"]
+    seller, buyer = (co, other) if f["role"] == "seller" else (other, co)
+    rng = _code_rng(co, "lc")
+    total = f["amount_fen"]
+    issue = f["signed"] + timedelta(days=10)
+    bank = f"{rng.choice(_BANK_WORDS)}银行股份有限公司{buyer.region.city_short}分行"
+    wr = _Writer(path, "国内信用证")
+    wr.title("国内信用证", 22)
+    wr.line(f"开证日期：{_cn_date(issue)}", 10, right=f"信用证编号：LC{issue:%Y%m%d}{rng.randrange(1000, 9999)}")
+    wr.table([130, 365], [
+        ["开证行", bank], ["开证申请人", buyer.name], ["受益人", seller.name],
+        ["通知行", f"{rng.choice(_BANK_WORDS)}银行股份有限公司{seller.region.city_short}分行"],
+        ["信用证金额", f"人民币{_rmb_upper(total)}（¥{_money(total)}）"],
+        ["有效期及有效地点", f"{_cn_date(issue + timedelta(days=90))}，在通知行"],
+        ["付款方式", "即期付款"], ["货物描述", "、".join(p for p, _, _, _ in f["items"]) + "，详见购销合同"],
+        ["交单期", "货物发运后十五天内，但须在信用证有效期内"], ["是否可转让", "不可转让"],
+        ["单据要求", "增值税专用发票、货物运输单据、验收单"]], 22, 9.5)
+    wr.para("本信用证依据《国内信用证结算办法》开立。开证行保证在收到单证相符的单据后履行付款责任。")
+    wr.line(f"{bank}（业务专用章）", 10.5, x=300)
+    return wr.finish()
+
+
+def _other_pdf(co: SampleCompany, path: Path, f: dict) -> Path:
+    year = f["year"]
+    lines = ["各部门：", f"根据国家有关规定，结合公司实际情况，现将{year + 1}年国庆节放假安排通知如下：",
+             f"一、{year + 1}年10月1日至10月7日放假，共7天。",
+             "二、放假期间各部门做好防火、防盗等安全工作，值班人员保持通讯畅通。",
+             "三、节后上班第一天，各部门负责人召开部门例会。", "特此通知。", f"{co.name}行政部",
+             _cn_date(date(year + 1, 9, 25))]
+    return generic_pdf(path, "关于国庆节放假安排的通知", lines)
+
+
+_WRITERS = {
+    "annual_report": _annual_report_pdf, "org_code_certificate": _org_code_pdf,
+    "audit_report": _audit_report_pdf, "equity_statement": _equity_statement_pdf,
+    "cash_flow_statement": _cash_flow_pdf, "sales_report": _sales_report_pdf,
+    "loan_guarantee_schedule": _loan_schedule_pdf, "tax_registration": _tax_registration_pdf,
+    "officer_roster": _officer_roster_pdf, "board_resolution": _board_resolution_pdf,
+    "profit_distribution_resolution": _profit_distribution_pdf, "cash_flow_forecast": _cash_flow_forecast_pdf,
+    "power_of_attorney": _power_of_attorney_pdf, "customs_document": _customs_pdf,
+    "approval_document": _approval_pdf, "funding_plan": _funding_plan_pdf,
+    "projected_financials": _projected_pdf, "project_schedule": _project_schedule_pdf,
+    "feasibility_study": _feasibility_pdf, "trade_contract": _trade_contract_pdf,
+    "letter_of_credit": _letter_of_credit_pdf, "other": _other_pdf,
+}

@@ -1,0 +1,356 @@
+"""Rule files (data, not code): loading and validation.
+
+``doctypes.toml`` describes every document type: its Chinese name, the titles
+and form codes that identify it, weighted keywords and anti-keywords for the
+classifier, and the fields to extract with their label patterns.  A company
+may edit the file without touching code; every mistake is reported at load
+time as a :class:`dossier.errors.ConfigError` whose Chinese message names the
+file and the key path, e.g. ``doctypes.toml: [balance_sheet].keywords[2]``.
+
+Only the standard library and ``dossier.errors`` are imported here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..errors import ConfigError
+
+__all__ = [
+    "DEFAULT_DOCTYPES",
+    "FIELD_KINDS",
+    "DocType",
+    "DocTypeRules",
+    "Weighted",
+    "load_doctypes",
+]
+
+DEFAULT_DOCTYPES = Path(__file__).with_name("doctypes.toml")
+
+#: Every field name a rule file may use, and how its value is parsed (see fields.py).
+FIELD_KINDS: Mapping[str, str] = MappingProxyType({
+    "company_name": "company",
+    "credit_code": "uscc",
+    "product": "choice",
+    "amount": "amount",
+    "term_months": "months",
+    "application_date": "date",
+    "agent": "person",
+    "company_type": "text",
+    "legal_rep": "person",
+    "registered_capital": "amount",
+    "established": "date",
+    "term_end": "end_date",
+    "address": "text",
+    "year": "year",
+    "org_code": "org_code",
+    "valid_until": "end_date",
+    "name": "person",
+    "id_number": "id_number",
+    "audit_firm": "text",
+    "opinion": "choice",
+    "total_assets": "row",
+    "total_liabilities": "row",
+    "total_equity": "row",
+    "total_liabilities_and_equity": "row",
+    "current_assets": "row",
+    "current_liabilities": "row",
+    "revenue": "row",
+    "operating_profit": "row",
+    "net_profit": "row",
+    "operating_cash_flow": "row",
+    "as_of": "date",
+    "taxpayer_id": "taxpayer_id",
+    "issued": "date",
+    "date": "date",
+    "seller": "company",
+    "buyer": "company",
+    "applicant": "company",
+    "beneficiary": "company",
+})
+
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "doctype"}
+_TYPE_KEYS = {"id", "zh", "file_name", "supersede_by", "titles", "form_codes", "keywords", "anti_keywords", "fields",
+              "optional", "labels", "patterns", "rows", "choices"}
+
+
+@dataclass(frozen=True)
+class Weighted:
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class DocType:
+    """One document type of the rule file (see the comments in doctypes.toml)."""
+
+    id: str
+    zh: str
+    titles: tuple[str, ...]
+    form_codes: tuple[str, ...]
+    keywords: tuple[Weighted, ...]
+    anti_keywords: tuple[Weighted, ...]
+    fields: tuple[str, ...]
+    optional: frozenset[str]
+    file_name: str  # archive name stem, e.g. 资产负债表 -> documents/资产负债表_2024.pdf
+    supersede_by: tuple[str, ...] | None  # None: many may coexist; else a newer one with equal values replaces
+    labels: Mapping[str, tuple[str, ...]]
+    patterns: Mapping[str, tuple[re.Pattern, ...]]
+    rows: Mapping[str, tuple[str, ...]]
+    choices: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
+@dataclass(frozen=True)
+class DocTypeRules:
+    """The whole rule file: document types in file order plus shared vocabularies."""
+
+    path: Path
+    types: Mapping[str, DocType]
+    stop_labels: tuple[str, ...]
+    current_columns: tuple[str, ...]
+    prior_columns: tuple[str, ...]
+
+    def __getitem__(self, doc_type: str) -> DocType:
+        return self.types[doc_type]
+
+    def __contains__(self, doc_type: object) -> bool:
+        return doc_type in self.types
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self.types)
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers: each raises ConfigError naming file and key path
+# ---------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, what: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {where}：{what}")
+
+    def table(self, value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"应为表（table），实际为{_kind(value)}")
+        return value
+
+    def keys(self, value: dict, allowed: set[str], where: str) -> None:
+        for key in value:
+            if key not in allowed:
+                hint = "、".join(sorted(allowed))
+                raise self.fail(f"{where}.{key}" if where else key, f"未知的键“{key}”（可用：{hint}）")
+
+    def text(self, value: Any, where: str, empty_ok: bool = False) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, f"应为字符串，实际为{_kind(value)}")
+        if not empty_ok and not value.strip():
+            raise self.fail(where, "不能为空字符串")
+        return value
+
+    def texts(self, value: Any, where: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"应为字符串数组，实际为{_kind(value)}")
+        return tuple(self.text(item, f"{where}[{i}]") for i, item in enumerate(value))
+
+    def weighted(self, value: Any, where: str) -> tuple[Weighted, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"应为数组，实际为{_kind(value)}")
+        out = []
+        for i, item in enumerate(value):
+            at = f"{where}[{i}]"
+            if isinstance(item, str):
+                out.append(Weighted(self.text(item, at), 1.0))
+                continue
+            if not isinstance(item, dict):
+                raise self.fail(at, f"应为字符串或 {{ text = \"…\", weight = 数字 }}，实际为{_kind(item)}")
+            self.keys(item, {"text", "weight"}, at)
+            if "text" not in item:
+                raise self.fail(at, "缺少 text")
+            weight = item.get("weight", 1.0)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                raise self.fail(f"{at}.weight", f"应为数字，实际为{_kind(weight)}")
+            if not 0 < weight <= 100:
+                raise self.fail(f"{at}.weight", f"应在 0 到 100 之间（不含 0），实际为 {weight}")
+            out.append(Weighted(self.text(item["text"], f"{at}.text"), float(weight)))
+        return tuple(out)
+
+    def field_name(self, name: str, where: str, allowed: tuple[str, ...] | None = None) -> str:
+        if name not in FIELD_KINDS:
+            raise self.fail(where, f"未知的字段名“{name}”（可用：{'、'.join(FIELD_KINDS)}）")
+        if allowed is not None and name not in allowed:
+            raise self.fail(where, f"字段“{name}”不在本类型的 fields 列表中")
+        return name
+
+
+def _kind(value: Any) -> str:
+    return {bool: "布尔值", int: "整数", float: "数字", str: "字符串", list: "数组",
+            dict: "表（table）"}.get(type(value), type(value).__name__)
+
+
+def _parse_type(chk: _Checker, raw: Any, index: int) -> DocType:
+    where = f"doctype[{index}]"
+    raw = chk.table(raw, where)
+    if "id" in raw:
+        doc_id = chk.text(raw["id"], f"{where}.id")
+        if not _ID.fullmatch(doc_id):
+            raise chk.fail(f"{where}.id", f"“{doc_id}”不是合法的类型 id（小写字母开头，仅含小写字母、数字和下划线）")
+        where = f"[{doc_id}]"
+    else:
+        raise chk.fail(where, "缺少 id")
+    chk.keys(raw, _TYPE_KEYS, where)
+    for required in ("zh", "fields"):
+        if required not in raw:
+            raise chk.fail(where, f"缺少 {required}")
+    zh = chk.text(raw["zh"], f"{where}.zh")
+    fields = chk.texts(raw["fields"], f"{where}.fields")
+    seen: set[str] = set()
+    for i, name in enumerate(fields):
+        chk.field_name(name, f"{where}.fields[{i}]")
+        if name in seen:
+            raise chk.fail(f"{where}.fields[{i}]", f"字段“{name}”重复")
+        seen.add(name)
+    optional = chk.texts(raw.get("optional", []), f"{where}.optional")
+    for i, name in enumerate(optional):
+        chk.field_name(name, f"{where}.optional[{i}]", fields)
+
+    labels: dict[str, tuple[str, ...]] = {}
+    for name, value in chk.table(raw.get("labels", {}), f"{where}.labels").items():
+        at = f"{where}.labels.{name}"
+        chk.field_name(name, at, fields)
+        labels[name] = chk.texts(value, at)
+
+    patterns: dict[str, tuple[re.Pattern, ...]] = {}
+    for name, value in chk.table(raw.get("patterns", {}), f"{where}.patterns").items():
+        at = f"{where}.patterns.{name}"
+        chk.field_name(name, at, fields)
+        compiled = []
+        for i, text in enumerate(chk.texts(value, at)):
+            try:
+                rx = re.compile(text)
+            except re.error as exc:
+                raise chk.fail(f"{at}[{i}]", f"正则表达式无效：{exc}") from None
+            if "value" not in rx.groupindex and rx.groups < 1:
+                raise chk.fail(f"{at}[{i}]", "正则表达式需要一个捕获组（最好命名为 (?P<value>…)）")
+            compiled.append(rx)
+        patterns[name] = tuple(compiled)
+
+    rows: dict[str, tuple[str, ...]] = {}
+    for name, value in chk.table(raw.get("rows", {}), f"{where}.rows").items():
+        at = f"{where}.rows.{name}"
+        chk.field_name(name, at, fields)
+        if FIELD_KINDS[name] != "row":
+            raise chk.fail(at, f"字段“{name}”不是报表行项目，不能写在 rows 中")
+        rows[name] = chk.texts(value, at)
+
+    choices: dict[str, Mapping[str, tuple[str, ...]]] = {}
+    for name, value in chk.table(raw.get("choices", {}), f"{where}.choices").items():
+        at = f"{where}.choices.{name}"
+        chk.field_name(name, at, fields)
+        if FIELD_KINDS[name] != "choice":
+            raise chk.fail(at, f"字段“{name}”不是枚举字段，不能写在 choices 中")
+        options = chk.table(value, at)
+        if not options:
+            raise chk.fail(at, "至少需要一个取值")
+        parsed = {}
+        for option, phrases in options.items():
+            if not _ID.fullmatch(option):
+                raise chk.fail(f"{at}.{option}", f"“{option}”不是合法的取值（小写字母、数字和下划线）")
+            parsed[option] = chk.texts(phrases, f"{at}.{option}")
+        choices[name] = MappingProxyType(parsed)
+    for name in fields:
+        kind = FIELD_KINDS[name]
+        if kind == "row" and name not in rows:
+            raise chk.fail(f"{where}.rows", f"缺少字段“{name}”的行项目名称")
+        if kind == "choice" and name not in choices:
+            raise chk.fail(f"{where}.choices", f"缺少字段“{name}”的取值表")
+
+    file_name = chk.text(raw["file_name"], f"{where}.file_name") if "file_name" in raw else zh.split("/")[0]
+    if not file_name or any(c in file_name for c in '/\\:*?"<>|'):
+        raise chk.fail(f"{where}.file_name", f"“{file_name}”不能用作文件名（不能为空或含 / \\ : * ? \" < > |）")
+    supersede_by = None
+    if "supersede_by" in raw:
+        supersede_by = chk.texts(raw["supersede_by"], f"{where}.supersede_by")
+        for i, name in enumerate(supersede_by):
+            chk.field_name(name, f"{where}.supersede_by[{i}]", fields)
+
+    return DocType(
+        id=doc_id,
+        zh=zh,
+        file_name=file_name,
+        supersede_by=supersede_by,
+        titles=chk.texts(raw.get("titles", []), f"{where}.titles"),
+        form_codes=chk.texts(raw.get("form_codes", []), f"{where}.form_codes"),
+        keywords=chk.weighted(raw.get("keywords", []), f"{where}.keywords"),
+        anti_keywords=chk.weighted(raw.get("anti_keywords", []), f"{where}.anti_keywords"),
+        fields=fields,
+        optional=frozenset(optional),
+        labels=MappingProxyType(labels),
+        patterns=MappingProxyType(patterns),
+        rows=MappingProxyType(rows),
+        choices=MappingProxyType(choices),
+    )
+
+
+def _parse(path: Path, data: dict) -> DocTypeRules:
+    chk = _Checker(path)
+    chk.keys(data, _TOP_KEYS, "")
+    version = data.get("version", 1)
+    if version != 1:
+        raise chk.fail("version", f"不支持的版本 {version!r}（当前仅支持 1）")
+    raw_types = data.get("doctype")
+    if not isinstance(raw_types, list) or not raw_types:
+        raise chk.fail("doctype", "至少需要一个 [[doctype]] 表")
+    types: dict[str, DocType] = {}
+    for index, raw in enumerate(raw_types):
+        doc = _parse_type(chk, raw, index)
+        if doc.id in types:
+            raise chk.fail(f"doctype[{index}].id", f"类型 id“{doc.id}”重复（已在前面定义）")
+        types[doc.id] = doc
+    if "other" not in types:
+        raise chk.fail("doctype", "必须定义 id = \"other\" 的类型（无法识别的文件归入此类）")
+    return DocTypeRules(
+        path=path,
+        types=MappingProxyType(types),
+        stop_labels=chk.texts(data.get("stop_labels", []), "stop_labels"),
+        current_columns=chk.texts(data.get("current_columns", []), "current_columns"),
+        prior_columns=chk.texts(data.get("prior_columns", []), "prior_columns"),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(path: Path, _stamp: tuple[int, int]) -> DocTypeRules:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        detail = str(exc)
+        if "twice" in detail or "overwrite" in detail:
+            detail += "（同一个键或表重复定义）"
+        raise ConfigError(f"{path}: TOML 语法错误：{detail}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: 文件不是 UTF-8 编码") from None
+    return _parse(path, data)
+
+
+def load_doctypes(path: str | Path | None = None) -> DocTypeRules:
+    """Load and validate a document-type rule file (default: the packaged doctypes.toml).
+
+    Cached per path; an edited file (new size or modification time) is read again.
+    """
+    path = Path(path) if path is not None else DEFAULT_DOCTYPES
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"{path}: 无法读取规则文件（{exc.strerror or exc}）") from None
+    return _load_cached(path.resolve(), (st.st_mtime_ns, st.st_size))

@@ -1,0 +1,468 @@
+"""Field extraction (dossier.fields) and the golden set through the real path.
+
+Golden cases: dossier.samples writes a text PDF of every document type for
+several companies (plus variants), pdfplumber reads it back (text per page,
+tables for statements), dossier.classify + dossier.fields run on that, and the
+result must equal ``samples.expected_fields`` exactly.  Each case is its own
+test id, so a failure names the document type, company and variant.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from dossier import codes
+from dossier import samples as S
+from dossier.classify import classify
+from dossier.fields import (Extraction, cn_number, extract, parse_amount, parse_date, parse_months,
+                            parse_year, repair_id_number)
+from dossier.rules import load_doctypes
+
+# ---------------------------------------------------------------------------
+# Golden set
+# ---------------------------------------------------------------------------
+
+COMPANIES = {co.short: co for co in [*S.demo_companies(), S.make_company(4)]}
+STATEMENTS = ("balance_sheet", "income_statement", "cash_flow_statement")
+
+
+def _cases() -> list[tuple[str, str, str, int, dict]]:
+    """(case id, doc_type, company short name, year, options)."""
+    cases = []
+    for doc_type in S.DOC_TYPES:
+        for short in COMPANIES:
+            cases.append((f"{doc_type}-{short}", doc_type, short, S.DEMO_YEAR, {}))
+    first, second = list(COMPANIES)[:2]
+    for opinion in ("qualified", "adverse", "disclaimer", "emphasis"):
+        cases.append((f"audit_report-{second}-{opinion}", "audit_report", second, S.DEMO_YEAR, {"opinion": opinion}))
+    for product in ("project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance"):
+        cases.append((f"application_form-{first}-{product}", "application_form", first, S.DEMO_YEAR,
+                      {"product": product, "agent": "赵敏"}))
+    cases += [
+        (f"application_form-{second}-no-attachments", "application_form", second, S.DEMO_YEAR,
+         {"agent": None, "attachments": False}),
+        (f"trade_contract-{first}-client-buys", "trade_contract", first, S.DEMO_YEAR, {"role": "buyer"}),
+        (f"letter_of_credit-{first}-client-sells", "letter_of_credit", first, S.DEMO_YEAR, {"role": "seller"}),
+        (f"tax_registration-{second}-three-in-one", "tax_registration", second, S.DEMO_YEAR, {"new_style": True}),
+        (f"tax_payment_certificate-{first}-2024", "tax_payment_certificate", first, 2024, {}),
+        (f"board_resolution-{first}-dated", "board_resolution", first, S.DEMO_YEAR,
+         {"date": date(2026, 11, 3)}),
+        (f"loan_guarantee_schedule-{second}-march", "loan_guarantee_schedule", second, S.DEMO_YEAR,
+         {"as_of": date(2026, 3, 31)}),
+    ]
+    for doc_type in STATEMENTS:
+        cases.append((f"{doc_type}-{second}-2024", doc_type, second, 2024, {}))
+    return cases
+
+
+CASES = _cases()
+CASE_IDS = [c[0] for c in CASES]
+BY_ID = {c[0]: c for c in CASES}
+
+
+@pytest.fixture(scope="module")
+def golden_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("golden")
+
+
+@functools.lru_cache(maxsize=None)
+def _read(case_id: str, folder: str) -> tuple[tuple[str, ...], tuple]:
+    """Write the case's PDF and read it back as pdfplumber gives it (cached per case)."""
+    _, doc_type, short, year, options = BY_ID[case_id]
+    path = S.document_pdf(doc_type, COMPANIES[short], Path(folder) / f"{case_id}.pdf", year, **options)
+    with pdfplumber.open(path) as pdf:
+        pages = tuple(page.extract_text() or "" for page in pdf.pages)
+        tables = tuple(t for page in pdf.pages for t in page.extract_tables())
+    return pages, tables
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_golden_classification(case_id, golden_dir):
+    _, doc_type, *_ = BY_ID[case_id]
+    pages, _ = _read(case_id, str(golden_dir))
+    result = classify(list(pages))
+    assert result.doc_type == doc_type, (result.scores, result.reasons)
+    if doc_type == "other":  # unrecognised: always for a person to look at
+        assert result.confidence < 0.6
+    else:
+        assert result.confidence >= 0.6, (result.confidence, result.reasons)
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_golden_fields(case_id, golden_dir):
+    _, doc_type, short, year, options = BY_ID[case_id]
+    pages, tables = _read(case_id, str(golden_dir))
+    got = extract(doc_type, list(pages), [list(t) for t in tables])
+    expected = S.expected_fields(doc_type, COMPANIES[short], year, **options)
+    assert got.fields == expected
+    assert {k: type(v) for k, v in got.fields.items()} == {k: type(v) for k, v in expected.items()}
+    assert got.problems == () and got.review is False
+    assert all(got.confidence[k] >= 0.6 for k, v in expected.items() if v is not None)
+
+
+@pytest.mark.parametrize("case_id", [c for c in CASE_IDS if c.split("-")[0] in STATEMENTS])
+def test_golden_statements_from_text_lines_only(case_id, golden_dir):
+    """Without tables the rows come from text lines, current-period column."""
+    _, doc_type, short, year, options = BY_ID[case_id]
+    pages, _ = _read(case_id, str(golden_dir))
+    got = extract(doc_type, list(pages), None)
+    assert got.fields == S.expected_fields(doc_type, COMPANIES[short], year, **options)
+
+
+def test_golden_set_covers_every_type_with_several_companies():
+    per_type: dict[str, set[str]] = {}
+    for _, doc_type, short, _, _ in CASES:
+        per_type.setdefault(doc_type, set()).add(short)
+    assert set(per_type) == set(S.DOC_TYPES) == set(load_doctypes().ids)
+    assert all(len(v) >= 2 for v in per_type.values())
+
+
+# ---------------------------------------------------------------------------
+# Parsers
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1,234,567.89", 1234567.89),
+    ("¥3,000,000.00元（大写：人民币叁佰万元整）", 3000000),
+    ("500万元", 5000000),
+    ("人民币500万元", 5000000),
+    ("1.5亿元", 150000000),
+    ("人民币伍佰万元整", 5000000),
+    ("壹仟贰佰叁拾肆元伍角陆分", 1234.56),
+    ("壹拾万零伍佰元整", 100500),
+    ("壹亿贰仟万元", 120000000),
+    ("伍角", 0.5),
+    ("壹佰贰拾柒万捌仟壹佰伍拾元肆角柒分", 1278150.47),
+    ("￥１，２３４．５０", 1234.5),
+    ("-1,234.50", -1234.5),
+    ("CNY 1,230,000.00", 1230000),
+    ("12个月", None),
+    ("无", None),
+])
+def test_parse_amount(text, value):
+    got = parse_amount(text)
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2025年3月1日", "2025-03-01"),
+    ("2025年03月01日", "2025-03-01"),
+    ("2025-03-01", "2025-03-01"),
+    ("2025.3.1", "2025-03-01"),
+    ("2025/12/31", "2025-12-31"),
+    ("二〇二五年三月一日", "2025-03-01"),
+    ("二〇二六年十二月三十一日", "2026-12-31"),
+    ("２０２５年３月１日", "2025-03-01"),
+    ("2025年2月30日", None),
+    ("日期：", None),
+])
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text, year", [
+    ("2025-01-01至2025-12-31", 2025),
+    ("税款所属时期：2025年01月01日至2025年12月31日", 2025),
+    ("2025年12月31日", 2025),
+    ("2025年度", 2025),
+    ("二〇二五年度", 2025),
+])
+def test_parse_year(text, year):
+    assert parse_year(text) == year
+
+
+@pytest.mark.parametrize("text, months", [("12个月", 12), ("24 个月", 24), ("一年", 12), ("3年", 36),
+                                          ("十八个月", 18), ("长期", None)])
+def test_parse_months(text, months):
+    assert parse_months(text) == months
+
+
+def test_cn_number():
+    assert cn_number("伍佰万") == 5_000_000
+    assert cn_number("二十") == 20 and cn_number("十二") == 12 and cn_number("二〇二五") == 2025
+    assert cn_number("abc") is None
+
+
+# ---------------------------------------------------------------------------
+# Identity codes: repair only where the check digit then passes
+# ---------------------------------------------------------------------------
+
+CO = S.demo_companies()[0]  # credit code 91330106421197622W (has zeros), ID 330106197107295382
+
+
+def licence_text(code: str = CO.credit_code, name_label: str = "名 称") -> list[str]:
+    return [
+        f"统一社会信用代码 （副 本）\n{code}\n营业执照\n"
+        f"{name_label} {CO.name} 注册资本 伍佰万元整\n"
+        f"类 型 {CO.company_type} 成立日期 2015年05月04日\n"
+        f"法定代表人 {CO.legal_rep} 营业期限 2015年05月04日 至 长期\n"
+        f"经营范围 通用机械设备的研发、制造 住 所 {CO.address}\n登记机关 杭州市西湖区市场监督管理局\n"
+    ]
+
+
+def test_ocr_confusion_in_credit_code_is_repaired_when_the_check_digit_then_passes():
+    noisy = CO.credit_code.replace("0", "O")
+    assert noisy != CO.credit_code
+    got = extract("business_licence", licence_text(noisy))
+    assert got.fields["credit_code"] == CO.credit_code
+    assert got.problems == () and not got.review
+
+
+@pytest.mark.parametrize("noisy", [
+    CO.credit_code.replace("1", "l"),  # lower-case l never occurs in a code
+    CO.credit_code.replace("1", "I"),
+    "９１３３０１０６４２１１９７６２２Ｗ" if CO.credit_code == "91330106421197622W" else CO.credit_code,
+    " ".join([CO.credit_code[:4], CO.credit_code[4:8], CO.credit_code[8:13], CO.credit_code[13:]]),
+])
+def test_credit_code_ocr_variants(noisy):
+    got = extract("business_licence", licence_text(noisy))
+    assert got.fields["credit_code"] == CO.credit_code and not got.review
+
+
+def test_failed_check_digit_keeps_raw_value_and_asks_for_review():
+    digits = "0123456789"
+    wrong = CO.credit_code[:3] + digits[(digits.index(CO.credit_code[3]) + 1) % 10] + CO.credit_code[4:]
+    assert not codes.is_valid_uscc(wrong)
+    got = extract("business_licence", licence_text(wrong))
+    assert got.fields["credit_code"] == wrong  # never "fixed" by guessing
+    assert got.review and any("校验位不符" in p and wrong in p for p in got.problems)
+    assert got.confidence["credit_code"] < 0.6
+
+
+def test_confusion_that_does_not_pass_the_check_is_kept_raw():
+    # O for 0 plus a real misread digit: repairing O is not enough, so nothing is repaired.
+    bad = CO.credit_code.replace("0", "O")
+    bad = bad[:4] + ("7" if bad[4] != "7" else "8") + bad[5:]
+    got = extract("business_licence", licence_text(bad))
+    assert got.fields["credit_code"] == bad and got.review
+
+
+def test_id_number_ocr_repair_and_failure():
+    def id_text(number: str) -> list[str]:
+        return [f"居民身份证\n姓名 {CO.legal_rep}\n公民身份号码 {number}\n有效期限 2016.10.09-2036.10.09\n"]
+
+    noisy = CO.legal_rep_id.replace("0", "O").replace("1", "l")
+    assert repair_id_number(noisy) == CO.legal_rep_id
+    got = extract("legal_rep_id", id_text(noisy))
+    assert got.fields == {"name": CO.legal_rep, "id_number": CO.legal_rep_id, "valid_until": "2036-10-09"}
+    assert not got.review
+    wrong = CO.legal_rep_id[:-1] + ("0" if CO.legal_rep_id[-1] != "0" else "1")
+    got = extract("legal_rep_id", id_text(wrong))
+    assert got.fields["id_number"] == wrong and got.review
+    assert any("公民身份号码" in p and "校验位不符" in p for p in got.problems)
+
+
+def test_id_card_valid_for_life_gives_none_with_confidence():
+    got = extract("legal_rep_id", [f"居民身份证\n姓名 {CO.legal_rep}\n公民身份号码 {CO.legal_rep_id}\n"
+                                   "有效期限 2022.08.18-长期\n"])
+    assert got.fields["valid_until"] is None and got.confidence["valid_until"] > 0.6 and not got.review
+
+
+def test_org_code_check_and_repair():
+    body = CO.credit_code[8:16] + "-" + CO.credit_code[16]
+    text = f"组织机构代码证\n代 码：{body.replace('0', 'O')}\n机构名称：{CO.name}\n有效期：自2012年01月01日至2015年12月31日\n"
+    got = extract("org_code_certificate", [text])
+    assert got.fields == {"org_code": body, "company_name": CO.name, "valid_until": "2015-12-31"}
+    bad = text.replace(body.replace("0", "O"), body[:-1] + ("1" if body[-1] != "1" else "2"))
+    assert extract("org_code_certificate", [bad]).review
+
+
+def test_old_style_taxpayer_id_is_checked():
+    old = CO.division + CO.credit_code[8:17]
+    got = extract("tax_registration", [f"税务登记证\n税务登记号：{old}\n纳税人名称：{CO.name}\n"])
+    assert got.fields == {"taxpayer_id": old, "company_name": CO.name} and not got.review
+    wrong = old[:-1] + ("1" if old[-1] != "1" else "2")
+    got = extract("tax_registration", [f"税务登记证\n税务登记号：{wrong}\n纳税人名称：{CO.name}\n"])
+    assert got.fields["taxpayer_id"] == wrong and got.review
+
+
+# ---------------------------------------------------------------------------
+# Labels, layout, noise
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["名　　称", "名 称", "名称", "名　称：", "名称:"])
+def test_letter_spaced_labels(label):
+    got = extract("business_licence", licence_text(name_label=label))
+    assert got.fields["company_name"] == CO.name
+    assert got.fields["registered_capital"] == 5_000_000  # the second column is not swallowed
+    assert got.fields["term_end"] is None and got.fields["address"] == CO.address
+
+
+def test_values_keep_original_full_width_characters():
+    got = extract("business_licence", licence_text())
+    assert got.fields["company_type"] == "有限责任公司（自然人投资或控股）"  # not NFKC-ed to ASCII parentheses
+
+
+def test_low_ocr_line_confidence_asks_for_review():
+    pages = licence_text()
+    line = next(l for l in pages[0].splitlines() if l.startswith("法定代表人"))
+    got = extract("business_licence", pages, line_confidence={line: 0.41})
+    assert got.fields["legal_rep"] == CO.legal_rep
+    assert got.confidence["legal_rep"] == pytest.approx(0.41) and got.review
+    assert any("法定代表人" in p and "置信度低" in p for p in got.problems)
+    assert not extract("business_licence", pages, line_confidence={line: 0.97}).review
+
+
+def test_missing_fields_are_none_never_invented():
+    got = extract("tax_payment_certificate", ["税收完税证明\n纳税人名称：" + CO.name + "\n"])
+    assert got.fields == {"credit_code": None, "company_name": CO.name, "year": None, "amount": None,
+                          "issued": None}
+    assert got.confidence["credit_code"] == 0.0 and got.review
+    assert any("未识别到" in p for p in got.problems)
+
+
+def test_optional_agent_missing_does_not_ask_for_review():
+    text = (f"担保申请书\n申请人名称 {CO.name}\n统一社会信用代码 {CO.credit_code}\n申请担保金额 人民币叁佰万元整\n"
+            "担保期限 12个月\n担保品种 流动资金贷款担保\n日期：2026年10月12日\n")
+    got = extract("application_form", [text])
+    assert got.fields["agent"] is None and not got.review, got.problems
+    rep_is_agent = text + f"法定代表人 {CO.legal_rep}\n经办人 {CO.legal_rep}\n"
+    assert extract("application_form", [rep_is_agent]).fields["agent"] is None
+    other = text + f"法定代表人 {CO.legal_rep}\n经办人 王小明 联系电话：13800000000\n"
+    assert extract("application_form", [other]).fields["agent"] == "王小明"
+
+
+def test_unknown_product_is_not_guessed_from_other_text():
+    text = (f"担保申请书\n申请人名称 {CO.name}\n担保品种 固定资产贷款担保\n融资用途 补充流动资金\n")
+    got = extract("application_form", [text])
+    assert got.fields["product"] is None and got.review
+    assert any("固定资产贷款担保" in p for p in got.problems)
+
+
+def test_amount_capital_and_figures_disagree():
+    text = f"担保申请书\n申请人名称 {CO.name}\n申请担保金额 ¥3,000,000.00元（大写：人民币叁佰伍拾万元整）\n"
+    got = extract("application_form", [text])
+    assert got.fields["amount"] == 3_500_000  # the capital amount is the binding one
+    assert got.review and any("大写与小写不一致" in p for p in got.problems)
+
+
+@pytest.mark.parametrize("opinion, text", [
+    ("standard", "一、审计意见\n我们认为，后附的财务报表…公允反映了贵公司2025年12月31日的财务状况"),
+    ("standard", "我们出具了标准无保留意见的审计报告。"),
+    ("qualified", "一、保留意见\n我们认为，除“形成保留意见的基础”部分所述事项可能产生的影响外，…公允反映了"),
+    ("adverse", "一、否定意见\n由于“形成否定意见的基础”部分所述事项的重要性，…未能公允反映"),
+    ("disclaimer", "一、无法表示意见\n我们不对后附的贵公司财务报表发表审计意见。"),
+    ("emphasis", "一、审计意见\n…公允反映了…\n三、强调事项\n我们提醒财务报表使用者关注…"),
+    ("emphasis", "出具了带强调事项段的无保留意见审计报告"),
+])
+def test_audit_opinion_mapping(opinion, text):
+    page = f"审计报告\n{CO.name}全体股东：\n{text}\n杭州明信会计师事务所（特殊普通合伙）\n"
+    got = extract("audit_report", [page])
+    assert got.fields["opinion"] == opinion
+    assert got.fields["audit_firm"] == "杭州明信会计师事务所（特殊普通合伙）"
+    assert got.fields["company_name"] == CO.name
+
+
+def test_statement_text_columns_follow_the_headings():
+    """Old-style sheets put 年初数 before 期末数 and have a 行次 column."""
+    page = (f"资产负债表\n会企01表\n编制单位：{CO.name} 2025年12月31日 单位：元\n"
+            "资 产 行次 年初数 期末数 负债和所有者权益 行次 年初数 期末数\n"
+            "流动资产合计 10 900.00 1,000.00 流动负债合计 40 500.00 600.00\n"
+            "资产总计 30 1,900.00 2,000.00 负债合计 50 700.00 800.00\n"
+            "所有者权益合计 60 1,200.00 1,200.00\n"
+            "负债和所有者权益总计 70 1,900.00 2,000.00\n")
+    got = extract("balance_sheet", [page])
+    assert got.fields == {"company_name": CO.name, "year": 2025, "total_assets": 2000,
+                          "total_liabilities": 800, "total_equity": 1200, "total_liabilities_and_equity": 2000,
+                          "current_assets": 1000, "current_liabilities": 600}
+    assert not got.review
+
+
+def test_statement_in_wan_yuan_and_inconsistent_totals():
+    page = (f"资产负债表\n编制单位：{CO.name} 2025年12月31日 单位：万元\n"
+            "项目 期末余额 上年年末余额\n资产总计 2,000.50 1,800.00\n负债合计 800.00 700.00\n"
+            "所有者权益合计 1,100.00 1,100.00\n负债和所有者权益总计 2,000.50 1,800.00\n")
+    got = extract("balance_sheet", [page])
+    assert got.fields["total_assets"] == 20_005_000 and got.fields["total_liabilities"] == 8_000_000
+    assert got.review and any("不等于" in p for p in got.problems)
+
+
+def test_statement_rows_from_tables():
+    table = [["项目", "本期金额", "上期金额"], ["一、营业收入", "1,000.00", "900.00"],
+             ["二、营业利润（亏损以“-”号填列）", "(50.00)", "30.00"],
+             ["四、净利润（净亏损以“-”号\n填列）", "-", "20.00"]]
+    got = extract("income_statement", [f"利润表\n编制单位：{CO.name}\n2025年度\n"], [table])
+    assert got.fields["revenue"] == 1000 and got.fields["operating_profit"] == -50
+    assert got.fields["net_profit"] is None  # a dash is nil, not a number to invent
+
+
+def test_unknown_doc_type():
+    got = extract("no_such_type", ["文本"])
+    assert isinstance(got, Extraction) and got.review and got.fields == {}
+
+
+def test_other_has_no_fields():
+    got = extract("other", ["关于国庆节放假安排的通知"])
+    assert got.fields == {} and not got.review
+
+
+def test_extract_is_pure():
+    pages = licence_text()
+    before = list(pages)
+    assert extract("business_licence", pages) == extract("business_licence", pages)
+    assert pages == before
+
+
+def test_problem_messages_are_chinese():
+    got = extract("tax_payment_certificate", ["税收完税证明"])
+    assert got.problems and all(re.search(r"[\u4e00-\u9fff]", p) for p in got.problems)
+
+
+# ---------------------------------------------------------------------------
+# Layouts other than the samples' (OCR line breaks, older forms, e-tax certificates)
+# ---------------------------------------------------------------------------
+
+LAYOUTS = {
+    "licence-ocr-no-spaces": ("business_licence", f"""营 业 执 照
+（副 本）
+统一社会信用代码{CO.credit_code}
+名称{CO.name}
+类型有限责任公司(自然人投资或控股)
+法定代表人{CO.legal_rep}
+经营范围通用机械设备研发
+注册资本伍佰万元整
+成立日期2015年05月04日
+营业期限2015年05月04日至2045年05月03日
+住所{CO.address}
+登记机关""", {"credit_code": CO.credit_code, "company_name": CO.name,
+               "company_type": "有限责任公司(自然人投资或控股)", "legal_rep": CO.legal_rep,
+               "registered_capital": 5000000, "established": "2015-05-04", "term_end": "2045-05-03",
+               "address": CO.address}),
+    "e-tax-certificate": ("tax_payment_certificate", f"""中华人民共和国
+税 收 完 税 证 明
+填发日期：2026年1月15日 税务机关：国家税务总局杭州市西湖区税务局
+纳税人识别号 {CO.credit_code} 纳税人名称 {CO.name}
+原凭证号 税种 品目名称 税款所属时期 入(退)库日期 实缴(退)金额
+333011260100001 增值税 制造业 2025-10-01至2025-12-31 2026-01-10 120,000.00
+金额合计 (大写)壹拾贰万元整 ￥120,000.00""", {"credit_code": CO.credit_code, "company_name": CO.name,
+                                             "year": 2025, "amount": 120000, "issued": "2026-01-15"}),
+    "old-income-statement": ("income_statement", f"""损 益 表
+会企02表
+编制单位：{CO.name} 2024年1-12月 单位：元
+项 目 行次 本月数 本年累计数
+一、主营业务收入 1 100.00 12,345.00
+三、营业利润 18 10.00 1,234.00
+五、净利润 30 5.00 999.00""", {"company_name": CO.name, "year": 2024, "revenue": 12345, "operating_profit": 1234,
+                              "net_profit": 999}),
+}
+
+
+@pytest.mark.parametrize("case", LAYOUTS)
+def test_other_layouts(case):
+    doc_type, text, expected = LAYOUTS[case]
+    assert classify([text]).doc_type == doc_type
+    got = extract(doc_type, [text])
+    assert got.fields == expected and not got.review, got.problems
+
+
+def test_year_guessed_from_an_issue_date_needs_review():
+    got = extract("tax_payment_certificate", [f"完税证明\n填发日期：2026年1月15日\n纳税人识别号 {CO.credit_code}\n"])
+    assert got.fields["year"] == 2026 and got.confidence["year"] < 0.6 and got.review
