@@ -51,6 +51,13 @@ class Document:
     confidence: float | None
     fields: dict
     text: str = ""
+    review: bool = False
+    problems: tuple[str, ...] = ()
+
+    @property
+    def in_force(self) -> bool:
+        """False for a superseded document kept under documents/历史/."""
+        return not self.path.startswith(HISTORY)
 
     def to_json(self) -> dict:
         return {
@@ -165,6 +172,8 @@ class Archive:
                     confidence=info.get("confidence"),
                     fields=info.get("fields") or {},
                     text="\n".join(info.get("text") or []) if with_text else "",
+                    review=bool(info.get("review")),
+                    problems=tuple(info.get("problems") or ()),
                 )
             )
         return Snapshot(
