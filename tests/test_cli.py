@@ -156,3 +156,14 @@ def test_issue_and_amend_from_the_command_line(filled, tmp_path):
     assert "完整性核查表_修订1.docx" in done.output
     history = json.loads(run("history", company.short, "--json").stdout)["versions"]
     assert history[-1]["added"][0].startswith("notes/") or "reports/完整性核查表_修订1.docx" in history[-1]["added"]
+
+
+def test_case_command_records_a_new_version_with_the_change(filled):
+    env, company = filled
+    out = run("case", company.short, "--product", "project_finance", "--term-months", "24", "--date", "2026-10-12",
+              "--agent", "王五").output
+    assert "已更新" in out
+    history = json.loads(run("history", company.short, "--json").stdout)["versions"]
+    assert "期限（月）：（空） → 24" in history[-1]["message"] and "王五" in history[-1]["message"]
+    assert "没有变化" in run("case", company.short, "--term-months", "24").output
+    assert run("case", company.short, "--agent", "x", "--no-agent", ok=False).exit_code == 2

@@ -8,11 +8,12 @@ Inside an object (design section 3):
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import ocfl
 from .config import Config
@@ -120,6 +121,8 @@ class Archive:
         self.config = config
         self.store = ocfl.StorageRoot(config.archive, config.staging, config.locks)
         self.rules = load_doctypes()
+        # Files derived from a dossier state (reports), set by the pipeline: Snapshot -> {path: bytes}.
+        self.derive: Callable[[Snapshot], dict[str, bytes]] | None = None
 
     # -- set-up and recovery ---------------------------------------------
     def init(self) -> None:
@@ -160,22 +163,7 @@ class Archive:
         for path in sorted(p for p in ver.state if p.startswith(DOCUMENTS)):
             extracted = extracted_path(path)
             info = json.loads(reader.read_bytes(extracted, ver.name)) if extracted in ver.state else {}
-            docs.append(
-                Document(
-                    path=path,
-                    source=info.get("source", ""),
-                    sha512=ver.state[path],
-                    media_type=info.get("media_type"),
-                    pages=info.get("pages"),
-                    version=reader.first_version_of(path, ver.name),
-                    doc_type=info.get("doc_type"),
-                    confidence=info.get("confidence"),
-                    fields=info.get("fields") or {},
-                    text="\n".join(info.get("text") or []) if with_text else "",
-                    review=bool(info.get("review")),
-                    problems=tuple(info.get("problems") or ()),
-                )
-            )
+            docs.append(_document(path, ver.state[path], reader.first_version_of(path, ver.name), info, with_text))
         return Snapshot(
             client=reader.id,
             name=meta.get("name") or reader.id,
@@ -204,6 +192,7 @@ class Archive:
         with self.store.begin(client) as builder:
             meta = self._meta_for(builder, client, folder, batch)
             added = 0
+            staged: dict[str, bytes] = {}  # digest -> bytes of records written in this version
             present = _digests_to_paths(builder.state)  # kept up to date below: linear in the batch
             taken = {name_key(p) for p in builder.state}
             current = self._current_documents(client, builder)  # supersede key -> (path, fields)
@@ -235,22 +224,63 @@ class Archive:
                 if key is not None:
                     current[key] = (logical, item.understanding.fields)
                 extracted = extracted_path(logical)
-                builder.add_bytes(extracted, dumps(_extracted(item, digest, now)))
+                record = dumps(_extracted(item, digest, now))
+                staged[builder.add_bytes(extracted, record)] = record
                 present[digest.lower()] = logical
                 taken.update((name_key(logical), name_key(extracted)))
                 added += 1
                 outcomes.append(Outcome(incoming.source, "archived", "", client, logical, None, digest))
             note = self._change_note(builder, meta, changes, now, taken) if changes else None
-            builder.add_bytes(DOSSIER_JSON, dumps(meta))
-            if not builder.changed:
-                builder.abort()
-                return outcomes
             message = f"收件 {added} 份" + (f"（来自 {folder}）" if folder else "") if added else "更新客户信息"
             if note:
                 kinds = "、".join(dict.fromkeys(self.rules[c["type"]].file_name for c in changes))
                 message += f"；{kinds}已更新，旧件移入 {HISTORY}，变更说明见 {note}"
-            version = builder.commit(message, self.config.operator, self.config.operator_address, created=now)
+            version = self._finish(builder, client, meta, staged, message, now)
         return [replace(o, version=version) if o.outcome == "archived" else o for o in outcomes]
+
+    def _finish(self, builder: "ocfl.VersionBuilder", client: str, meta: dict, staged: dict[str, bytes],
+                message: str, now: datetime) -> str | None:
+        """Write dossier.json and the derived files (reports) of the new state, then commit.
+
+        Returns the new version, or None when nothing changed (nothing is written then).
+        An issued report is never regenerated in place: its fresh render goes beside it.
+        """
+        staged[builder.add_bytes(DOSSIER_JSON, dumps(meta))] = dumps(meta)
+        if not builder.changed:  # derived files alone never make a version
+            builder.abort()
+            return None
+        if self.derive is not None:
+            snap = self._working_snapshot(client, builder, meta, staged)
+            issued = meta.get("issued") or {}
+            for path, data in self.derive(snap).items():
+                if path in issued:
+                    if hashlib.sha512(data).hexdigest() == issued[path]["sha512"]:
+                        continue
+                    stem, dot, ext = path.rpartition(".")
+                    path = f"{stem}（签发后更新）.{ext}"
+                builder.add_bytes(path, data)
+        return builder.commit(message, self.config.operator, self.config.operator_address, created=now)
+
+    def _working_snapshot(self, client: str, builder: "ocfl.VersionBuilder", meta: dict,
+                          staged: dict[str, bytes]) -> Snapshot:
+        """The state being built, as a Snapshot (documents with their records), for derived files."""
+        reader = self.store.reader(client) if builder.base_state else None
+
+        def load(logical: str) -> dict:
+            digest = builder.state[logical]
+            data = staged.get(digest)
+            if data is None:
+                data = reader.content_path(digest).read_bytes()
+            return json.loads(data)
+
+        docs = []
+        for path in sorted(p for p in builder.state if p.startswith(DOCUMENTS)):
+            info = load(extracted_path(path)) if extracted_path(path) in builder.state else {}
+            first = reader.first_version_of(path) if reader and builder.base_state.get(path) == builder.state[path] \
+                else builder.version_name
+            docs.append(_document(path, builder.state[path], first, info, with_text=False))
+        return Snapshot(client=client, name=meta.get("name") or client, credit_code=meta.get("credit_code"),
+                        version=builder.version_name, created=_iso(_now()), meta=meta, documents=tuple(docs))
 
     # -- superseded documents (rules 第十二条) -------------------------------
     def _current_documents(self, client: str, builder: "ocfl.VersionBuilder") -> dict[tuple, tuple[str, dict]]:
@@ -323,6 +353,28 @@ class Archive:
             meta["credit_code"] = codes[0]
         return meta
 
+    # -- the case (product, amount, term, date, agent) ------------------------
+    CASE_LABELS = {"product": "担保品种", "amount": "金额", "term_months": "期限（月）",
+                   "application_date": "申请日期", "agent": "经办人（授权委托人）"}
+
+    def set_case(self, client: str, changes: dict) -> str | None:
+        """Set or correct case data (dossier.json "case"): a new version whose message lists the change."""
+        now = _now()
+        with self.store.begin(client) as builder:
+            meta = self._meta_in(builder, client)
+            case = dict(meta.get("case") or {})
+            diff = [(k, case.get(k), v) for k, v in changes.items() if case.get(k) != v]
+            if not diff:
+                return None
+            case.update(changes)
+            meta["case"] = case
+            said = "；".join(f"{self.CASE_LABELS.get(k, k)}：{'（空）' if a is None else a} → {'（空）' if b is None else b}"
+                            for k, a, b in diff)
+            meta.setdefault("case_changes", []).append({"at": _iso(now), "by": self.config.operator,
+                                                        "changes": [{"field": k, "old": a, "new": b}
+                                                                    for k, a, b in diff]})
+            return self._finish(builder, client, meta, {}, f"修改业务信息：{said}", now)
+
     # -- issued reports and amendments (rules 第十九条) ----------------------
     def issue_report(self, client: str, report: str) -> str:
         """Freeze a report: recorded in dossier.json; the pipeline never regenerates it in place."""
@@ -336,9 +388,7 @@ class Archive:
                                  f"如需更改，请用 `dossier amend {client} {path} --file 新文件 --note 说明`。")
             issued[path] = {"sha512": builder.state[path], "issued_at": _iso(now),
                             "issued_by": self.config.operator}
-            builder.add_bytes(DOSSIER_JSON, dumps(meta))
-            return builder.commit(f"签发报告 {path}", self.config.operator, self.config.operator_address,
-                                  created=now)
+            return self._finish(builder, client, meta, {}, f"签发报告 {path}", now)
 
     def amend_report(self, client: str, report: str, new_file: Path, note: str) -> tuple[str, str, str]:
         """Store an amended report beside the issued original, with a note. Returns (version, path, note)."""
@@ -374,9 +424,7 @@ class Archive:
             ).encode("utf-8"))
             amendments.append({"original": path, "amended": amended, "note": note_path, "sha512": digest,
                                "by": self.config.operator, "at": _iso(now), "reason": note.strip()})
-            builder.add_bytes(DOSSIER_JSON, dumps(meta))
-            version = builder.commit(f"修订报告 {path}（附说明 {note_path}）", self.config.operator,
-                                     self.config.operator_address, created=now)
+            version = self._finish(builder, client, meta, {}, f"修订报告 {path}（附说明 {note_path}）", now)
         return version, amended, note_path
 
     def _report_path(self, builder: "ocfl.VersionBuilder", client: str, report: str) -> str:
@@ -412,6 +460,23 @@ class Archive:
 
     def object_path(self, client: str) -> Path:
         return self.store.object_path(client)
+
+
+def _document(path: str, digest: str, version: str, info: dict, with_text: bool) -> Document:
+    return Document(
+        path=path,
+        source=info.get("source", ""),
+        sha512=digest,
+        media_type=info.get("media_type"),
+        pages=info.get("pages"),
+        version=version,
+        doc_type=info.get("doc_type"),
+        confidence=info.get("confidence"),
+        fields=info.get("fields") or {},
+        text="\n".join(info.get("text") or []) if with_text else "",
+        review=bool(info.get("review")),
+        problems=tuple(info.get("problems") or ()),
+    )
 
 
 def _now() -> datetime:

@@ -246,6 +246,39 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
             click.echo(f"    改名 {r['from']} → {r['to']}")
 
 
+PRODUCTS = ("working_capital_loan", "project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance")
+
+
+@cli.command()
+@click.argument("client")
+@click.option("--product", type=click.Choice(PRODUCTS), help="担保品种。")
+@click.option("--amount", type=float, help="担保金额（元）。")
+@click.option("--term-months", type=click.IntRange(1, 600), help="担保期限（月）；超过 12 个月为中长期。")
+@click.option("--date", "application_date", type=click.DateTime(["%Y-%m-%d"]), help="申请日期 YYYY-MM-DD。")
+@click.option("--agent", help="经办人（授权委托人）姓名，非法定代表人本人办理时填写。")
+@click.option("--no-agent", is_flag=True, help="由法定代表人本人办理（清除经办人）。")
+@click.pass_obj
+def case(obj: Ctx, client: str, product, amount, term_months, application_date, agent, no_agent) -> None:
+    """设置或更正业务信息（默认取自担保申请书）；形成新版本并记录改动。"""
+    if agent and no_agent:
+        raise click.UsageError("--agent 与 --no-agent 不能同时使用。")
+    changes = {k: v for k, v in (("product", product), ("amount", amount), ("term_months", term_months),
+                                 ("application_date", application_date and application_date.date().isoformat()),
+                                 ("agent", agent)) if v is not None}
+    if no_agent:
+        changes["agent"] = None
+    if not changes:
+        raise click.UsageError("请至少给出一项要修改的业务信息，例如 --term-months 24。")
+    pipe = obj.pipeline()
+    try:
+        cid = obj.resolve(pipe, client)
+        version = pipe.archive.set_case(cid, changes)
+        pipe.sync_catalog()
+    finally:
+        pipe.close()
+    click.echo(f"已更新客户 {cid} 的业务信息（版本 {version}）。" if version else "业务信息没有变化，未形成新版本。")
+
+
 @cli.command(name="issue")
 @click.argument("client")
 @click.argument("report")

@@ -544,6 +544,11 @@ class VersionBuilder:
         finally:
             self._store._release(self._lock_fd)
 
+    @property
+    def version_name(self) -> str:
+        """The name the version being built will get ("v1" for a new object)."""
+        return self._next_version()
+
     def _next_version(self) -> str:
         if self._reader is None:
             return "v1"
