@@ -35,6 +35,7 @@ demo: setup
 	$(BIN)/dossier samples inbox
 	$(BIN)/dossier ingest
 	$(BIN)/dossier list --documents
+	$(BIN)/dossier status
 
 test: setup
 	$(BIN)/python -m pytest

@@ -246,6 +246,76 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
             click.echo(f"    改名 {r['from']} → {r['to']}")
 
 
+@cli.command()
+@click.argument("client", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="核查基准日（默认为申请日期）。")
+@click.pass_obj
+def status(obj: Ctx, client: str | None, as_json: bool, as_of) -> None:
+    """档案完整性核查：逐项列出齐全、缺失、过期、不一致、待复核等情况及原因。"""
+    from .checklist import STATUS_ZH
+    from .status import client_status, item_name
+
+    pipe = obj.pipeline()
+    try:
+        ids = [obj.resolve(pipe, client)] if client else pipe.archive.client_ids()
+        result = [client_status(pipe.archive.snapshot(c), as_of and as_of.date()) for c in ids]
+    finally:
+        pipe.close()
+    if as_json:
+        _emit_json({"clients": result})
+        return
+    for s in result:
+        mark = "齐全" if s["complete"] else "不齐全"
+        click.echo(f"{s['client']}  {s['name']}  {s['credit_code'] or '（未识别信用代码）'}  {s['version']}  "
+                   f"核查基准日 {s['as_of']}  【{mark}】")
+        for item in s["items"]:
+            if item["status"] in ("ok", "not_required") and not client:
+                continue
+            click.echo(f"    {STATUS_ZH[item['status']]:<4} {item_name(item['item'])}"
+                       + (f"：{'；'.join(item['problems'])}" if item["problems"] else ""))
+
+
+@cli.command()
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件：.xlsx 或 .csv。")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="核查基准日（默认为各客户的申请日期）。")
+@click.pass_obj
+def overview(obj: Ctx, out: str, as_of) -> None:
+    """全部客户的完整性总览，写成 Excel（.xlsx）或 CSV 文件，供合规部门查阅。"""
+    from .status import client_status, overview_rows
+
+    target = Path(out)
+    if target.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError(f"不支持的输出格式 {target.suffix or '（无扩展名）'}：请用 .xlsx 或 .csv 结尾。")
+    pipe = obj.pipeline()
+    try:
+        statuses = [client_status(pipe.archive.snapshot(c), as_of and as_of.date()) for c in pipe.archive.client_ids()]
+    finally:
+        pipe.close()
+    header, rows = overview_rows(statuses)
+    if target.suffix.lower() == ".csv":
+        import csv
+
+        with open(target, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens UTF-8 CSV correctly
+            csv.writer(fh).writerows([header, *rows])
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "完整性总览"
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "C2"
+        book.save(target)
+    complete = sum(1 for s in statuses if s["complete"])
+    click.echo(f"已写入 {target}：{len(statuses)} 个客户，齐全 {complete} 个，不齐全 {len(statuses) - complete} 个。")
+
+
 PRODUCTS = ("working_capital_loan", "project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance")
 
 

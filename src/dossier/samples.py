@@ -1364,7 +1364,7 @@ def write_demo_inbox(inbox, seed: int = 2026) -> list[Path]:
         _scan_pdf(_id_card_image(b), db / "扫描件(1).pdf"),
         balance_sheet_pdf(b, y, db / f"{y}年资产负债表.pdf"),
         income_statement_pdf(b, y, db / f"{y}利润表.pdf"),
-        application_form_pdf(b, db / "担保申请书.pdf", 5_000_000, 24, "固定资产贷款担保"),
+        application_form_pdf(b, db / "担保申请书.pdf", 5_000_000, 24, "设备采购和更新融资担保"),
         _scan_pdf(_licence_image(c, noise=True), dc / "营业执照扫描.pdf"),
         legal_rep_id_pdf(c, dc / "法人身份证.pdf"),
         balance_sheet_pdf(c, y, dc / f"资产负债表（{y}年12月）.pdf"),
@@ -1374,6 +1374,24 @@ def write_demo_inbox(inbox, seed: int = 2026) -> list[Path]:
         application_form_pdf(c, dc / "担保申请书.pdf", 2_000_000, 12, "银行承兑汇票担保"),
         generic_pdf(inbox / f"{a.credit_code}_章程.pdf", f"{a.name}章程", _articles_lines(a), pages=2),
     ]
+    # The first client brings everything the appendix asks for a 12-month working-capital
+    # guarantee, so the demo shows one complete dossier beside two incomplete ones.
+    complete_set = [
+        *[(kind, yr, f"{yr}年{name}.pdf") for yr in (y - 2, y - 1) for kind, name in
+          (("balance_sheet", "资产负债表"), ("income_statement", "利润表"), ("tax_payment_certificate", "完税证明"))],
+        *[(kind, yr, f"{yr}年{name}.pdf") for yr in (y - 2, y - 1, y) for kind, name in
+          (("equity_statement", "所有者权益变动表"), ("audit_report", "审计报告"))],
+        ("annual_report", y, f"{y}年度报告.pdf"),
+        ("sales_report", y, "销量情况.pdf"),
+        ("loan_guarantee_schedule", y, "存借款及对外担保情况.pdf"),
+        ("officer_roster", y, "董事会成员及财务负责人名单.pdf"),
+        ("cash_flow_forecast", y, "现金流量预测.pdf"),
+        ("board_resolution", y, "股东会决议.pdf"),
+        ("profit_distribution_resolution", y, "利润分配决议.pdf"),
+    ]
+    for kind, yr, name in complete_set:
+        options = {"as_of": date(y + 1, 9, 30)} if kind == "loan_guarantee_schedule" else {}
+        written.append(document_pdf(kind, a, da / name, year=yr, **options))
     return written
 
 

@@ -1,0 +1,46 @@
+"""`dossier status` and `dossier overview` on real ingested dossiers."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from openpyxl import load_workbook
+
+import pytest
+
+from conftest import dossier_cli
+from dossier import samples
+
+
+@pytest.mark.slow
+def test_demo_has_one_complete_and_two_incomplete_clients(tmp_path):
+    home = tmp_path / "home"
+    assert dossier_cli(home, "init").returncode == 0
+    samples.write_demo_inbox(home / "inbox")
+    # real OCR: the demo's ID card and licence scans carry no text layer
+    assert dossier_cli(home, "ingest", env={"DOSSIER_OCR_ENGINE": "rapid"}).returncode == 0
+    out = dossier_cli(home, "status", "--json")
+    assert out.returncode == 0, out.stderr
+    clients = {c["client"]: c for c in json.loads(out.stdout)["clients"]}
+    a, b, c = samples.demo_companies()
+    assert clients[a.short]["complete"] is True
+    assert clients[b.short]["complete"] is False and clients[c.short]["complete"] is False
+    items = {i["item"]: i for i in clients[c.short]["items"]}
+    assert items["balance_sheet"]["status"] == "incomplete"
+    assert items["balance_sheet"]["years"] == [2024, 2025] and 2023 in items["balance_sheet"]["required_years"]
+    assert any("2023" in p for p in items["balance_sheet"]["problems"])
+    assert clients[a.short]["case"]["product"] == "working_capital_loan"
+
+    xlsx = tmp_path / "总览.xlsx"
+    assert dossier_cli(home, "overview", "--out", str(xlsx)).returncode == 0
+    sheet = load_workbook(xlsx).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("档案编号", "公司名称", "统一社会信用代码")
+    assert {r[0] for r in rows[1:]} == {a.short, b.short, c.short}
+    csv_path = tmp_path / "总览.csv"
+    assert dossier_cli(home, "overview", "--out", str(csv_path)).returncode == 0
+    with open(csv_path, encoding="utf-8-sig") as fh:
+        assert len(list(csv.reader(fh))) == 4
+    bad = dossier_cli(home, "overview", "--out", str(tmp_path / "x.pdf"))
+    assert bad.returncode == 2 and ".xlsx" in bad.stderr
