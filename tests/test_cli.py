@@ -110,7 +110,8 @@ def test_history_json_lists_changes(filled):
     versions = data["versions"]
     assert [v["version"] for v in versions] == ["v1", "v2"]
     assert versions[1]["added"] == ["documents/纳税证明_2025.pdf", "extracted/纳税证明_2025.pdf.json"]
-    assert versions[1]["changed"] == ["dossier.json"] or versions[1]["changed"] == []
+    assert set(versions[1]["changed"]) <= {"dossier.json", "reports/完整性核查表.docx", "reports/归档文件目录.docx"}
+    assert "reports/归档文件目录.docx" in versions[1]["changed"]  # the index now lists the new document
     assert versions[0]["message"].startswith("收件 2 份") and versions[0]["user"]
 
 
@@ -167,3 +168,33 @@ def test_case_command_records_a_new_version_with_the_change(filled):
     assert "期限（月）：（空） → 24" in history[-1]["message"] and "王五" in history[-1]["message"]
     assert "没有变化" in run("case", company.short, "--term-months", "24").output
     assert run("case", company.short, "--agent", "x", "--no-agent", ok=False).exit_code == 2
+
+
+def test_every_version_carries_reports_and_an_issued_report_is_never_overwritten(filled):
+    env, company = filled
+    from docx import Document
+
+    from dossier.archive import Archive
+    from dossier.config import load
+
+    archive = Archive(load(env, env={}))
+    reader = archive.store.reader(company.short)
+    assert {"reports/完整性核查表.docx", "reports/归档文件目录.docx"} <= set(reader.state())
+    text = "\n".join(p.text for p in Document(reader.file_path("reports/完整性核查表.docx")).paragraphs)
+    assert "完整性核查表" in text
+    run("issue", company.short, "完整性核查表.docx")
+    issued = archive.store.reader(company.short).read_bytes("reports/完整性核查表.docx")
+    samples.tax_payment_certificate_pdf(company, 2025, env / "inbox" / company.short / "完税证明.pdf")
+    run("ingest")
+    after = archive.store.reader(company.short)
+    assert after.read_bytes("reports/完整性核查表.docx") == issued
+    assert "reports/完整性核查表（签发后更新）.docx" in after.state()
+
+
+def test_templates_check_names_the_problem(env, tmp_path):
+    run("init")
+    assert "正常" in run("templates", "check").output
+    broken = env / "templates" / "完整性核查表.docx"
+    broken.write_bytes(b"not a docx at all")
+    result = run("templates", "check", ok=False)
+    assert result.exit_code == 1 and "完整性核查表.docx" in result.output and "有问题" in result.output

@@ -37,7 +37,8 @@ def test_client_folder_becomes_one_version(home, company):
 
     assert sorted(o.outcome for o in outcomes) == ["archived"] * 3
     assert {o.version for o in outcomes} == {"v1"}
-    assert list(folder.iterdir()) == []  # taken out of the inbox, folder kept for the clerk
+    # taken out of the inbox; the folder stays for the clerk, with a receipt
+    assert [p.name for p in folder.iterdir()] == ["收件回执.txt"]
     snap = Archive(home).snapshot(company.short)
     assert snap.credit_code == company.credit_code
     assert {d.source for d in snap.documents} == {
@@ -228,7 +229,7 @@ def test_nested_folders_keep_their_source_path(home, company):
     samples.balance_sheet_pdf(company, 2025, folder / "资产负债表.pdf")
     (outcome,) = ingest(home)
     assert outcome.source == f"{company.short}/2025年报表/资产负债表.pdf"
-    assert not folder.exists() or not any(folder.iterdir())
+    assert not folder.exists() or not any(p for p in folder.rglob("*") if p.is_file())
 
 
 def test_disk_full_during_commit_leaves_files_in_inbox_and_archive_unchanged(home, company, monkeypatch):
@@ -252,7 +253,7 @@ def test_disk_full_during_commit_leaves_files_in_inbox_and_archive_unchanged(hom
     outcomes = ingest(home)
     assert {o.outcome for o in outcomes} == {"pending"}
     assert all("磁盘" in o.reason for o in outcomes)
-    assert sorted(p.name for p in folder.iterdir()) == ["利润表.pdf", "资产负债表.pdf"]
+    assert sorted(p.name for p in folder.iterdir() if p.name != "收件回执.txt") == ["利润表.pdf", "资产负债表.pdf"]
     assert {p: p.read_bytes() for p in object_path.rglob("*") if p.is_file()} == before
 
     monkeypatch.setattr(ocfl, "copy_and_hash", real)
@@ -329,3 +330,16 @@ def test_a_folder_is_held_while_one_of_its_files_is_still_settling(home, company
     outcomes, pending = pipe.pass_once()
     pipe.close()
     assert [o.outcome for o in outcomes] == ["archived", "archived"] and {o.version for o in outcomes} == {"v1"}
+
+
+def test_clerk_receipt_lists_what_was_archived_and_what_is_missing(home, company):
+    folder = home.inbox / company.short
+    drop_licence(home.inbox, company)
+    samples.zero_byte(folder / "空白.pdf")
+    ingest(home)
+    receipt = (folder / "收件回执.txt").read_text(encoding="utf-8")
+    assert "[已归档] 营业执照.pdf → documents/营业执照.pdf" in receipt
+    assert "[未收件] 空白.pdf" in receipt and "0 字节" in receipt
+    assert "还需补充或核对的资料" in receipt and "担保申请书" in receipt
+    assert ingest(home) == []  # the receipt itself is never taken in
+    assert (folder / "收件回执.txt").exists()

@@ -26,8 +26,8 @@ def sha512(path: Path) -> str:
 
 def inbox_files(inbox: Path) -> list[Path]:
     """Files still to be dealt with, including those claimed into inbox/.dossier-work/."""
-    return [p for p in inbox.rglob("*") if (p.is_file() or p.is_symlink())
-            and p.relative_to(inbox).parts[0] not in ("_failed", "_unsorted")]
+    return [p for p in inbox.rglob("*") if (p.is_file() or p.is_symlink()) and p.name != "收件回执.txt"
+            and not p.name.startswith(".收件回执") and p.relative_to(inbox).parts[0] not in ("_failed", "_unsorted")]
 
 
 def wait_until(predicate, timeout: float, what: str) -> None:

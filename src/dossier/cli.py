@@ -316,6 +316,33 @@ def overview(obj: Ctx, out: str, as_of) -> None:
     click.echo(f"已写入 {target}：{len(statuses)} 个客户，齐全 {complete} 个，不齐全 {len(statuses) - complete} 个。")
 
 
+@cli.group()
+def templates() -> None:
+    """报告模板（templates/ 中的 .docx，可用 Word 或 WPS 编辑）。"""
+
+
+@templates.command(name="check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def templates_check(obj: Ctx, files: tuple[str, ...]) -> None:
+    """检查报告模板：XML 是否完好、模板标签是否正确、是否用了未知的变量（有问题时退出码为 1）。"""
+    from .reports import TEMPLATES, check_template, template_path
+
+    paths = [Path(f) for f in files] or [template_path(name, obj.config.templates) for name in TEMPLATES]
+    if not files and obj.config.templates.is_dir():
+        paths += sorted(p for p in obj.config.templates.glob("*.docx")
+                        if p.name not in TEMPLATES and not p.name.startswith("~$"))
+    bad = 0
+    for path in paths:
+        problems = check_template(path)
+        bad += bool(problems)
+        click.echo(f"{'有问题' if problems else '正常'}  {path}")
+        for problem in problems:
+            click.echo(f"    {problem}")
+    if bad:
+        raise DossierError(f"{bad} 个模板有问题，请按上面的提示修改后再运行 `dossier templates check`。")
+
+
 PRODUCTS = ("working_capital_loan", "project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance")
 
 

@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 
 RESERVED_DIRS = ("_failed", "_unsorted")
 RECEIPT_SUFFIX = ".回执.txt"
+RECEIPT_NAME = "收件回执.txt"  # the latest receipt in each client folder; intake never takes it
 _IGNORED_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".reason.txt", RECEIPT_SUFFIX)
-_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", RECEIPT_NAME}
 
 
 def ignored(name: str) -> bool:
@@ -35,7 +36,7 @@ def ignored(name: str) -> bool:
     return (
         name.startswith(".")
         or name.startswith("~$")
-        or lower in _IGNORED_NAMES
+        or lower in _IGNORED_NAMES or name in _IGNORED_NAMES
         or lower.endswith(_IGNORED_SUFFIXES)
     )
 
@@ -180,7 +181,7 @@ def recover_claims(config: Config) -> list[str]:
                 claimed = Path(dirpath) / name
                 target = release(claimed, batch_dir, config.inbox)
                 actions.append(f"已将未完成处理的文件放回收件箱：{target.relative_to(config.inbox)}")
-        _remove_tree_of_dirs(batch_dir)
+        remove_batch_dir(batch_dir)
     return actions
 
 
@@ -193,7 +194,7 @@ def _remove_empty_dirs(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def _remove_tree_of_dirs(root: Path) -> None:
+def remove_batch_dir(root: Path) -> None:
     for dirpath, _dirnames, _filenames in sorted(os.walk(root), key=lambda t: -len(t[0])):
         try:
             os.rmdir(dirpath)
@@ -268,3 +269,12 @@ class InboxEvents:
             self._observer.stop()
             self._observer.join(timeout=5)
             self._observer = None
+
+
+def write_receipt(folder: Path, text: str) -> Path:
+    """Replace the client folder's receipt atomically (the temporary name is a dotfile intake ignores)."""
+    target = folder / RECEIPT_NAME
+    tmp = folder / f".{RECEIPT_NAME}.{uuid.uuid4().hex[:8]}"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    return target

@@ -200,18 +200,88 @@ def _geometry(pts: list[tuple[float, float]]) -> tuple[float, float, float]:
     return _norm_angle(math.degrees(math.atan2(by, bx))), lb, la
 
 
+def _dominant_angle(items: list[_Item]) -> float:
+    """Text angle from the boxes' orientations: weighted mean around the weighted median.
+
+    Weights grow with the square of a box's length: the orientation of a short box is
+    quantised by the detector's resolution, a long one's is precise.
+    """
+    angles, weights = [], []
+    for it in items:
+        ang, length, across = _geometry(it.pts)
+        if across > 0 and length >= 1.5 * across and abs(ang) <= 30:
+            angles.append(ang)
+            weights.append(length * length)
+    if not angles:
+        return 0.0
+    median = _weighted_median(angles, weights)
+    near = [(a, w) for a, w in zip(angles, weights) if abs(a - median) <= 4.0]
+    return sum(a * w for a, w in near) / sum(w for _, w in near)
+
+
+def _refine_angle(items: list[_Item], angle: float, span: float = 2.0, step: float = 0.1) -> float:
+    """Refine ``angle`` (degrees) by the projection profile of the box centres.
+
+    Box centres are projected across the text direction into bins of half the median
+    box height; the angle within ``span`` degrees whose profile is sharpest (largest sum
+    of squared, width-weighted bin counts) wins.  Needs a handful of boxes.
+    """
+    if len(items) < 6:
+        return angle
+    heights = sorted(_geometry(it.pts)[2] for it in items)
+    bin_h = max(heights[len(heights) // 2] * 0.5, 1.0)
+    centres = [(sum(p[0] for p in it.pts) / 4, sum(p[1] for p in it.pts) / 4, _geometry(it.pts)[1])
+               for it in items]
+    best, best_score = angle, -1.0
+    n = int(round(span / step))
+    for k in sorted(range(-n, n + 1), key=abs):
+        a = math.radians(angle + k * step)
+        c, s = math.cos(a), math.sin(a)
+        bins: dict[int, float] = {}
+        for x, y, w in centres:
+            b = math.floor((-x * s + y * c) / bin_h)
+            bins[b] = bins.get(b, 0.0) + w
+        score = sum(v * v for v in bins.values())
+        if score > best_score * (1 + 1e-9):
+            best, best_score = angle + k * step, score
+    return best
+
+
+def _deskew(items: list[_Item], angle: float) -> None:
+    """Fill the items' geometry in the frame rotated by minus ``angle``."""
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    for it in items:
+        rot = [(x * c + y * s, -x * s + y * c) for x, y in it.pts]
+        xs = [p[0] for p in rot]
+        ys = [p[1] for p in rot]
+        it.x0, it.x1 = min(xs), max(xs)
+        it.cy = sum(ys) / 4
+        _, _, across = _geometry(it.pts)
+        # Height across the text direction; a vertical or square box uses its y extent.
+        it.h = max(min(across, max(ys) - min(ys)), 1.0)
+        it.w = max(it.x1 - it.x0, 1.0)
+
+
 def group_lines(words: Sequence[tuple[str, float, Quad]], *, space_chars: float = 0.5) -> list[OcrLine]:
     """Group detector boxes ``(text, confidence, quad)`` into lines of a (nearly) upright page.
 
-    1. the dominant text angle is the length-weighted median of the orientations of the
-       wide boxes (a page scanned a few degrees askew);
+    1. the dominant text angle (a page scanned a few degrees askew) is estimated from
+       the orientations of the wide boxes (weighted mean around the weighted median,
+       long boxes counting most), then refined within ±2° by the projection profile
+       of the box centres;
     2. box corners are rotated by minus that angle, so lines are horizontal again;
     3. boxes are clustered into lines by vertical overlap relative to their own
-       heights (not a fixed pixel band), so a 40-pt title and 8-pt table rows group
-       equally well; a box that overlaps the line's boxes horizontally starts another line;
+       heights (at least half the smaller height; not a fixed pixel band), so a 40-pt
+       title and 8-pt table rows group equally well.  A box is compared with the
+       horizontally nearest box of a line, so a line that still slopes a little (a
+       phone photo's perspective) stays one line; a box that would overlap a line's
+       box horizontally starts another line;
     4. lines are ordered top to bottom, boxes left to right, and joined with one space
        where the gap between two boxes is wider than ``space_chars`` characters
-       (estimated from the boxes' widths and text lengths), with nothing otherwise.
+       (character width estimated as box width / text length, the narrower of the two
+       boxes), with nothing otherwise.  The default, half a character, separates table
+       cells and Latin words (a word space is about half a Latin letter's width) but
+       never splits a word the detector cut into touching pieces.
 
     ``quad``: four (x, y) corners in order around the box (any start).  The line's
     ``box`` is the axis-aligned bounding box of its quads; its confidence is the
@@ -227,52 +297,41 @@ def group_lines(words: Sequence[tuple[str, float, Quad]], *, space_chars: float 
         items.append(_Item(text.strip(), float(conf), pts))
     if not items:
         return []
-    angles, weights = [], []
-    for it in items:
-        ang, length, across = _geometry(it.pts)
-        if across > 0 and length >= 1.5 * across and abs(ang) <= 30:
-            angles.append(ang)
-            weights.append(length)
-    angle = _weighted_median(angles, weights) if angles else 0.0
-    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    for it in items:
-        rot = [(x * c + y * s, -x * s + y * c) for x, y in it.pts]
-        xs = [p[0] for p in rot]
-        ys = [p[1] for p in rot]
-        it.x0, it.x1 = min(xs), max(xs)
-        it.cy = sum(ys) / 4
-        _, length, across = _geometry(it.pts)
-        # Height across the text direction; a vertical or square box uses its y extent.
-        it.h = max(min(across, max(ys) - min(ys)), 1.0)
-        it.w = max(it.x1 - it.x0, 1.0)
+    angle = _refine_angle(items, _dominant_angle(items))
+    _deskew(items, angle)
     items.sort(key=lambda it: (it.cy, it.x0))
     lines: list[list[_Item]] = []
-    stats: list[list[float]] = []  # per line: [sum cy, sum h, n]
+    stats: list[list[float]] = []  # per line: [sum cy, n, top, bottom]
     for it in items:
-        best, best_score = None, 0.0
         top, bottom = it.cy - it.h / 2, it.cy + it.h / 2
+        best, best_key = None, None
         for li, members in enumerate(lines):
-            scy, sh, n = stats[li]
-            lcy, lh = scy / n, sh / n
-            overlap = min(bottom, lcy + lh / 2) - max(top, lcy - lh / 2)
-            ratio = overlap / min(it.h, lh)
+            st = stats[li]
+            if st[3] < top or st[2] > bottom:  # nowhere near vertically
+                continue
+            if any(min(it.x1, m.x1) - max(it.x0, m.x0) > 0.3 * min(it.w, m.w) for m in members):
+                continue  # would sit on top of a box of that line: another line
+            # Compare with the horizontally nearest box of the line: lines that still
+            # slope a little (residual skew, a photo's perspective) group all the same.
+            near = min(members, key=lambda m: max(0.0, m.x0 - it.x1, it.x0 - m.x1))
+            overlap = min(bottom, near.cy + near.h / 2) - max(top, near.cy - near.h / 2)
+            ratio = overlap / min(it.h, near.h)
             if ratio < 0.5:
                 continue
-            clash = any(min(it.x1, m.x1) - max(it.x0, m.x0) > 0.3 * min(it.w, m.w) for m in members)
-            if clash:
-                continue
-            if ratio > best_score:
-                best, best_score = li, ratio
+            key = (ratio, -max(0.0, near.x0 - it.x1, it.x0 - near.x1))
+            if best_key is None or key > best_key:
+                best, best_key = li, key
         if best is None:
             lines.append([it])
-            stats.append([it.cy, it.h, 1])
+            stats.append([it.cy, 1, top, bottom])
         else:
             lines[best].append(it)
             st = stats[best]
             st[0] += it.cy
-            st[1] += it.h
-            st[2] += 1
-    order = sorted(range(len(lines)), key=lambda i: stats[i][0] / stats[i][2])
+            st[1] += 1
+            st[2] = min(st[2], top)
+            st[3] = max(st[3], bottom)
+    order = sorted(range(len(lines)), key=lambda i: stats[i][0] / stats[i][1])
     out: list[OcrLine] = []
     for li in order:
         members = sorted(lines[li], key=lambda m: m.x0)
@@ -760,10 +819,10 @@ def _worker_main(conn, engine_name: str, options: dict) -> None:
         engine = make_engine(engine_name, **options)
         if hasattr(engine, "load"):
             engine.load()
-        conn.send(("ready", None, None, peak_rss()))
+        conn.send(("ready", None, None, peak_rss(), 0.0))
     except BaseException as exc:  # noqa: BLE001 - report and quit
         message = exc.message if isinstance(exc, DossierError) else f"OCR 引擎无法启动：{exc!r}"
-        conn.send(("fatal", None, message, 0))
+        conn.send(("fatal", None, message, 0, 0.0))
         return
     while True:
         try:
@@ -773,20 +832,21 @@ def _worker_main(conn, engine_name: str, options: dict) -> None:
         if task is None:
             return
         task_id, ref = task
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             image = load_page_image(ref)
             page = engine.recognize(image)
             del image
             page = replace(page, seconds=time.perf_counter() - start)
             _trim_heap()
-            conn.send(("ok", task_id, page, peak_rss()))
+            conn.send(("ok", task_id, page, peak_rss(), time.process_time() - cpu))
         except DossierError as exc:
-            conn.send(("err", task_id, exc.message, peak_rss()))
+            conn.send(("err", task_id, exc.message, peak_rss(), time.process_time() - cpu))
         except MemoryError:
-            conn.send(("err", task_id, "内存不足，无法识别此页。", peak_rss()))
+            conn.send(("err", task_id, "内存不足，无法识别此页。", peak_rss(), time.process_time() - cpu))
         except Exception as exc:  # noqa: BLE001 - one bad page must not end the worker
-            conn.send(("err", task_id, f"识别出错（{type(exc).__name__}: {exc}）", peak_rss()))
+            conn.send(("err", task_id, f"识别出错（{type(exc).__name__}: {exc}）", peak_rss(),
+                       time.process_time() - cpu))
 
 
 def _trim_heap() -> None:
@@ -825,9 +885,9 @@ class _Worker:
                                 name="dossier-ocr")
         self.proc.start()
         child.close()
-        self.task: tuple[int, PageRef] | None = None
+        self.task: tuple[object, int, int, PageRef] | None = None  # (call, task id, index, ref)
+        self.orphan = False
         self.started: float = 0.0
-        self.ready = False
 
     @property
     def pid(self) -> int | None:
@@ -866,7 +926,8 @@ class OcrPool:
     pages itself, so only paths cross process boundaries.  When a worker dies (killed,
     out of memory) or times out, the page it held fails with ``OcrPageError`` and a new
     worker takes its place; other pages are unaffected.  ``peak_rss`` maps each worker
-    pid to its peak RSS in bytes.
+    pid to its peak RSS in bytes; ``cpu_seconds`` adds up the workers' CPU time per page;
+    ``restarts`` counts replaced workers.
     """
 
     def __init__(self, engine: str = "rapid", workers: int | None = None, *,
@@ -882,6 +943,7 @@ class OcrPool:
         self._pool: list[_Worker] = []
         self.peak_rss: dict[int, int] = {}
         self.restarts = 0
+        self.cpu_seconds = 0.0
         self._closed = False
         self._next_id = 0
 
@@ -911,7 +973,7 @@ class OcrPool:
         """Process ids of the current workers."""
         return [w.pid for w in self._pool if w.pid is not None]
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: "_Worker") -> "_Worker":
         i = self._pool.index(worker)
         try:
             worker.proc.kill()
@@ -921,6 +983,7 @@ class OcrPool:
         worker.conn.close()
         self.restarts += 1
         self._pool[i] = _Worker(self._ctx, self.engine, self.engine_options)
+        return self._pool[i]
 
     # -- work ----------------------------------------------------------------
 
@@ -941,81 +1004,116 @@ class OcrPool:
         return results
 
     def imap(self, items: Iterable[PageRef | tuple]) -> Iterator[OcrPage | OcrPageError]:
-        """Yield an OcrPage, or an OcrPageError for a page that failed, per item in input order."""
-        from multiprocessing.connection import wait
+        """Yield an OcrPage, or an OcrPageError for a page that failed, per item in input order.
 
+        Pages are handed to idle workers as they free up; results are held only until every
+        earlier page is out.  Abandoning the iterator is safe: the pages still being read are
+        finished and their results dropped.  One caller at a time (not thread-safe).
+        """
         if self._closed:
             raise OcrError("OCR 进程池已关闭。")
         self.start()
         queue = [(i, PageRef(*ref)) for i, ref in enumerate(items)]
         queue.reverse()
+        total = len(queue)
+        call = object()  # identifies this call's tasks
         done: dict[int, OcrPage | OcrPageError] = {}
         next_out = 0
-        total = len(queue)
-        while next_out < total:
+        try:
+            while next_out < total:
+                self._dispatch(queue, call)
+                if not queue and not any(w.task is not None for w in self._pool) and next_out not in done:
+                    raise OcrError("OCR 进程池内部错误：有页面没有结果。")  # pragma: no cover
+                for index, result in self._collect(call):
+                    done[index] = result
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+        finally:
             for w in self._pool:
-                if w.task is None and queue:
-                    index, ref = queue.pop()
-                    try:
-                        w.conn.send((index, ref))
-                    except (OSError, BrokenPipeError):
-                        queue.append((index, ref))
-                        self._replace(w)
-                        continue
-                    w.task = (index, ref)
-                    w.started = time.monotonic()
-            busy = [w for w in self._pool if w.task is not None]
-            if not busy and not queue and next_out < total and next_out not in done:
-                raise OcrError("OCR 进程池内部错误：页面丢失。")  # pragma: no cover
-            timeout = None
-            if self.page_timeout is not None and busy:
-                oldest = min(w.started for w in busy)
-                timeout = max(0.05, oldest + self.page_timeout - time.monotonic())
-            waitables = []
-            for w in busy:
-                waitables += [w.conn, w.proc.sentinel]
-            ready = wait(waitables, timeout) if waitables else []
-            for w in list(busy):
-                if w not in self._pool:
-                    continue
-                index, ref = w.task
-                message = None
-                if w.conn in ready or w.proc.sentinel in ready:
-                    try:
-                        message = w.conn.recv() if w.conn.poll() else None
-                    except (EOFError, OSError):
-                        message = None
-                    while message is not None and message[0] == "ready":
-                        self.peak_rss[w.pid] = max(self.peak_rss.get(w.pid, 0), message[3])
-                        message = w.conn.recv() if w.conn.poll() else None
-                    if message is None and w.proc.is_alive():
-                        continue
-                    if message is None:  # the worker died holding the page
-                        code = w.proc.exitcode
-                        done[index] = OcrPageError(
-                            f"{_page_label(ref)}：识别进程意外退出（退出码 {code}"
-                            f"{'，可能内存不足或被系统终止' if code and code < 0 else ''}），"
-                            "此页未能识别。其余页面不受影响，可稍后重新收件重试。",
-                            index, ref)
-                        w.task = None
-                        self._replace(w)
-                        continue
-                    kind, _, payload, rss = message
-                    self.peak_rss[w.pid] = max(self.peak_rss.get(w.pid, 0), rss)
-                    if kind == "fatal":
-                        self.close()
-                        raise OcrError(payload)
-                    w.task = None
-                    if kind == "ok":
-                        done[index] = payload
-                    else:
-                        done[index] = OcrPageError(f"{_page_label(ref)}：{payload}", index, ref)
-                elif self.page_timeout is not None and time.monotonic() - w.started > self.page_timeout:
-                    done[index] = OcrPageError(
-                        f"{_page_label(ref)}：识别超时（超过 {self.page_timeout:.0f} 秒），此页未能识别。",
-                        index, ref)
-                    w.task = None
+                if w.task is not None and w.task[0] is call:
+                    w.orphan = True  # its result, when it comes, is dropped
+
+    def _dispatch(self, queue: list, call) -> None:
+        for w in list(self._pool):
+            if w.task is not None or not queue:
+                continue
+            if not w.proc.is_alive():  # died while idle: replace before giving it a page
+                w = self._replace(w)
+            index, ref = queue.pop()
+            self._next_id += 1
+            try:
+                w.conn.send((self._next_id, ref))
+            except (OSError, BrokenPipeError):
+                queue.append((index, ref))
+                self._replace(w)
+                continue
+            w.task = (call, self._next_id, index, ref)
+            w.orphan = False
+            w.started = time.monotonic()
+
+    def _collect(self, call) -> list[tuple[int, OcrPage | OcrPageError]]:
+        """Wait for at least one event; return the (index, result) of this call's finished pages."""
+        from multiprocessing.connection import wait
+
+        busy = [w for w in self._pool if w.task is not None]
+        if not busy:
+            return []
+        timeout = None
+        if self.page_timeout is not None:
+            oldest = min(w.started for w in busy)
+            timeout = max(0.05, oldest + self.page_timeout - time.monotonic())
+        waitables = []
+        for w in busy:
+            waitables += [w.conn, w.proc.sentinel]
+        ready = set(wait(waitables, timeout))
+        out: list[tuple[int, OcrPage | OcrPageError]] = []
+        for w in busy:
+            owner, task_id, index, ref = w.task
+            mine = owner is call and not w.orphan
+            if w.conn in ready or w.proc.sentinel in ready:
+                message = self._receive(w, task_id)
+                if message is None and w.proc.is_alive():
+                    continue  # only a start-up notice so far
+                w.task = None
+                if message is None:  # the worker died holding the page
+                    code = w.proc.exitcode
                     self._replace(w)
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
+                    if mine:
+                        hint = "，可能内存不足或被系统终止" if code is not None and code < 0 else ""
+                        out.append((index, OcrPageError(
+                            f"{_page_label(ref)}：识别进程意外退出（退出码 {code}{hint}），此页未能识别。"
+                            "其余页面不受影响，可稍后重新收件重试。", index, ref)))
+                    continue
+                kind, _, payload, rss, cpu = message
+                self.cpu_seconds += cpu
+                if kind == "fatal":
+                    self.close()
+                    raise OcrError(payload)
+                if mine:
+                    if kind == "ok":
+                        out.append((index, payload))
+                    else:
+                        out.append((index, OcrPageError(f"{_page_label(ref)}：{payload}", index, ref)))
+            elif self.page_timeout is not None and time.monotonic() - w.started > self.page_timeout:
+                w.task = None
+                self._replace(w)
+                if mine:
+                    out.append((index, OcrPageError(
+                        f"{_page_label(ref)}：识别超时（超过 {self.page_timeout:.0f} 秒），此页未能识别。",
+                        index, ref)))
+        return out
+
+    def _receive(self, w: "_Worker", task_id: int):
+        """The worker's answer to ``task_id``, or None if it has none (yet, or ever)."""
+        while True:
+            try:
+                if not w.conn.poll():
+                    return None
+                message = w.conn.recv()
+            except (EOFError, OSError):
+                return None
+            self.peak_rss[w.pid] = max(self.peak_rss.get(w.pid, 0), message[3])
+            if message[0] == "fatal" or message[1] == task_id:
+                return message
+            # a start-up notice ("ready"): read on

@@ -24,6 +24,7 @@ from .intake import Entry
 from .models import Outcome, Progress, Reading, Understanding
 from .naming import client_id_for
 from .read import Interrupted, looks_complete, read_document, sniff
+from .status import report_files
 from .understand import document_name, understand
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,34 @@ class Claimed:
     reading: Reading | None = None
     understanding: Understanding = Understanding()
     codes: tuple[str, ...] = ()
+
+
+def receipt_text(archive: Archive, client: str | None, folder: str, outcomes: list[Outcome]) -> str:
+    """Plain Chinese for the clerk: what was archived, what was set aside, what is still missing."""
+    from .checklist import STATUS_ZH
+    from .status import client_status, item_name
+
+    lines = [f"收件回执：{folder}", f"时间：{time.strftime('%Y-%m-%d %H:%M')}", ""]
+    marks = {"archived": "已归档", "duplicate": "重复（已有相同文件，未重复保存）", "quarantined": "未收件",
+             "pending": "待处理", "unsorted": "待分拣"}
+    for o in outcomes:
+        name = o.source.split("/", 1)[-1]
+        where = f" → {o.path}" if o.outcome == "archived" else ""
+        why = f"：{o.reason}" if o.reason and o.outcome != "archived" else ""
+        lines.append(f"  [{marks.get(o.outcome, o.outcome)}] {name}{where}{why}")
+    if client and archive.exists(client):
+        status = client_status(archive.snapshot(client))
+        open_items = [i for i in status["items"] if i["status"] not in ("ok", "not_required")]
+        lines += ["", f"档案：{status['name']}（{client}），当前版本 {status['version']}，核查基准日 {status['as_of']}"]
+        if not open_items:
+            lines.append("资料已齐全。")
+        else:
+            lines.append("还需补充或核对的资料：")
+            for item in open_items:
+                detail = "；".join(item["problems"])
+                lines.append(f"  · {item_name(item['item'])}（{STATUS_ZH[item['status']]}）{'：' + detail if detail else ''}")
+    lines += ["", "说明：本回执由系统自动生成，每次收件后更新；收件程序不会处理本文件。"]
+    return "\n".join(lines) + "\n"
 
 
 class LazyOcr:
@@ -74,6 +103,9 @@ def init_home(config: Config) -> list[str]:
             folder.mkdir(parents=True)
             created.append(str(folder))
     Archive(config).init()
+    from .reports import install_defaults
+
+    created += [str(p) for p in install_defaults(config.templates)]
     return created
 
 
@@ -92,6 +124,8 @@ class Pipeline:
         self.stop = threading.Event()
         self.progress = Progress()
         self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
+        # every version carries fresh reports of its own state (check -> reports, design section 1)
+        self.archive.derive = lambda snap: report_files(snap, config.templates)
 
     def close(self) -> None:
         if self.ocr is not None:
@@ -202,10 +236,23 @@ class Pipeline:
                 for client, items in routed.items():
                     outcomes += self._store(client, None, items, batch_dir)
             elif readable:
-                outcomes += self._store(self._client_for_folder(folder, readable), folder, readable, batch_dir)
+                client = self._client_for_folder(folder, readable)
+                outcomes += self._store(client, folder, readable, batch_dir)
+            if folder is not None and outcomes:
+                self._receipt(self.config.inbox / entries[0].rel.split("/")[0], folder, outcomes)
         finally:
-            intake._remove_tree_of_dirs(batch_dir)
+            intake.remove_batch_dir(batch_dir)
         return outcomes
+
+    def _receipt(self, folder_path: Path, folder: str, outcomes: list[Outcome]) -> None:
+        """Tell the clerk, in the client folder, what this batch did and what is still missing."""
+        if not folder_path.is_dir():
+            return
+        client = next((o.client for o in outcomes if o.client), None)
+        try:
+            intake.write_receipt(folder_path, receipt_text(self.archive, client, folder, outcomes))
+        except Exception:  # a receipt is a courtesy: it never costs a batch
+            log.exception("receipt for %s not written", folder)
 
     def _step(self, source: str) -> None:
         self.progress.current = source
