@@ -25,9 +25,18 @@ def sha512(path: Path) -> str:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Files still to be dealt with, including those claimed into inbox/.dossier-work/."""
-    return [p for p in inbox.rglob("*") if (p.is_file() or p.is_symlink()) and p.name != "收件回执.txt"
-            and not p.name.startswith(".收件回执") and p.relative_to(inbox).parts[0] not in ("_failed", "_unsorted")]
+    """Files still to be dealt with, including those claimed into inbox/.dossier-work/.
+
+    os.walk, not rglob: the watcher removes work folders while we look (walk skips what vanished).
+    """
+    found = []
+    for dirpath, dirnames, filenames in os.walk(inbox):
+        if Path(dirpath) == inbox:
+            dirnames[:] = [d for d in dirnames if d not in ("_failed", "_unsorted")]
+        for name in filenames:
+            if name != "收件回执.txt" and not name.startswith(".收件回执"):
+                found.append(Path(dirpath) / name)
+    return found
 
 
 def wait_until(predicate, timeout: float, what: str) -> None:
