@@ -5,9 +5,11 @@ Bridges the archive's plain records to the pure checklist; no I/O of its own.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
-from .archive import Snapshot
+from .archive import Archive, Snapshot
+from .models import Outcome
 from .checklist import STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate, is_complete, load_checklist
 
 PRODUCT_ZH = {
@@ -125,3 +127,30 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
         REPORT_PATHS["index"]: render(INDEX, index_context(client, snap.version, index, version_date=when),
                                       templates_dir),
     }
+
+
+# -- the clerk's receipt ---------------------------------------------------------------------
+
+def receipt_text(archive: Archive, client: str | None, folder: str, outcomes: list[Outcome]) -> str:
+    """Plain Chinese for the clerk: what was archived, what was set aside, what is still missing."""
+    lines = [f"收件回执：{folder}", f"时间：{time.strftime('%Y-%m-%d %H:%M')}", ""]
+    marks = {"archived": "已归档", "duplicate": "重复（已有相同文件，未重复保存）", "quarantined": "未收件",
+             "pending": "待处理", "unsorted": "待分拣"}
+    for o in outcomes:
+        name = o.source.split("/", 1)[-1]
+        where = f" → {o.path}" if o.outcome == "archived" else ""
+        why = f"：{o.reason}" if o.reason and o.outcome != "archived" else ""
+        lines.append(f"  [{marks.get(o.outcome, o.outcome)}] {name}{where}{why}")
+    if client and archive.exists(client):
+        status = client_status(archive.snapshot(client))
+        open_items = [i for i in status["items"] if i["status"] not in ("ok", "not_required")]
+        lines += ["", f"档案：{status['name']}（{client}），当前版本 {status['version']}，核查基准日 {status['as_of']}"]
+        if not open_items:
+            lines.append("资料已齐全。")
+        else:
+            lines.append("还需补充或核对的资料：")
+            for item in open_items:
+                detail = "；".join(item["problems"])
+                lines.append(f"  · {item_name(item['item'])}（{STATUS_ZH[item['status']]}）{'：' + detail if detail else ''}")
+    lines += ["", "说明：本回执由系统自动生成，每次收件后更新；收件程序不会处理本文件。"]
+    return "\n".join(lines) + "\n"
