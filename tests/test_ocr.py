@@ -282,10 +282,10 @@ def test_pool_reports_a_bad_page_and_goes_on(tmp_path):
 
 def test_pool_survives_a_killed_worker(tmp_path):
     paths = _truth_pngs(tmp_path, 4)
-    with OcrPool("fake", workers=1, engine_options={"delay": 1.5}) as pool:
+    with OcrPool("fake", workers=1, engine_options={"delay": 1.0}) as pool:
         assert pool.ocr_pages([PageRef(paths[0])])[0].text == "第0页"  # worker is up
         victim = pool.pids[0]
-        killer = threading.Timer(0.5, os.kill, (victim, signal.SIGKILL))
+        killer = threading.Timer(0.4, os.kill, (victim, signal.SIGKILL))
         killer.start()
         with pytest.raises(OcrPageError) as info:
             pool.ocr_pages([PageRef(p) for p in paths[1:]])
@@ -298,6 +298,15 @@ def test_pool_survives_a_killed_worker(tmp_path):
         assert [r.text for r in results[1:]] == ["第2页", "第3页"]  # went on with the next pages
         assert pool.pids[0] != victim and pool.restarts == 1
         assert pool.ocr_pages([PageRef(paths[0])])[0].text == "第0页"
+
+
+def test_pool_abandoned_iterator_does_not_leak_results(tmp_path):
+    paths = _truth_pngs(tmp_path, 5)
+    with OcrPool("fake", workers=2, engine_options={"delay": 0.3}) as pool:
+        it = pool.imap([PageRef(p) for p in paths[:4]])
+        assert next(it).text == "第0页"
+        it.close()  # pages 1 (and maybe 2) are still being read
+        assert [p.text for p in pool.ocr_pages([PageRef(paths[4]), PageRef(paths[3])])] == ["第4页", "第3页"]
 
 
 def test_pool_times_out_a_stuck_page(tmp_path):

@@ -23,8 +23,9 @@ def clean_page(licence_pdf):
 
 
 def _red_pixels(img: Image.Image) -> int:
+    """Seal-red pixels (the licence's brown border, R-G ~ 64, does not count)."""
     a = np.asarray(img.convert("RGB"), dtype=np.int16)
-    return int(((a[..., 0] - a[..., 1]) > 60).sum())
+    return int((((a[..., 0] - a[..., 1]) > 75) & ((a[..., 0] - a[..., 2]) > 75)).sum())
 
 
 def test_pdf_page_to_image_sets_size_and_dpi(licence_pdf):
@@ -67,7 +68,7 @@ def test_scan_degrades_realistically(clean_page):
     sealed = scans.scan(clean_page, dpi=100, seal=True, seed=2)
     assert _red_pixels(sealed) > _red_pixels(plain) + 500  # a red seal was stamped
     a = np.asarray(sealed.convert("L"), dtype=np.float32)
-    assert a.max() < 255  # paper is never pure white
+    assert np.percentile(a, 50) < 248  # paper is never pure white
     assert np.asarray(plain.convert("L")).std() > 0
 
 
