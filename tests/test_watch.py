@@ -207,3 +207,31 @@ def test_scheduled_fixity_check_reports_damage_loudly(home, tmp_path):
     assert "营业执照.pdf" in alert.read_text(encoding="utf-8")
     assert "营业执照.pdf" in log.read_text(encoding="utf-8")
     assert (home / ".dossier" / "fixity.log.jsonl").exists()
+
+
+def test_sigterm_during_ocr_of_a_long_scan_stops_quickly_and_keeps_the_file(home, tmp_path):
+    from dossier import scans
+
+    company = samples.make_company(13, short="瑞丰纺织")
+    page = scans.scan(scans.pdf_page_to_image(samples.business_licence_pdf(company, tmp_path / "l.pdf"), 0, 150),
+                      dpi=150, seed=1)
+    staged = scans.write_scanned_pdf([page] * 12, tmp_path / "整本扫描.pdf")  # ~12 pages of real OCR
+    exe = [str(VENV_BIN / "dossier")] if (VENV_BIN / "dossier").exists() else [sys.executable, "-m", "dossier"]
+    env = {**os.environ, "DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_OCR_ENGINE": "rapid", "DOSSIER_VERIFY_HOURS": "0"}
+    log = tmp_path / "watch.log"
+    proc = subprocess.Popen([*exe, "--home", str(home), "watch"], env=env, stdout=open(log, "w"),
+                            stderr=subprocess.STDOUT)
+    target = home / "inbox" / company.short / "整本扫描.pdf"
+    target.parent.mkdir()
+    os.rename(staged, target)
+    wait_until(lambda: not target.exists(), 30, "the scan to be claimed")
+    time.sleep(4)  # OCR is under way
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    elapsed = time.monotonic() - started
+    assert elapsed < 10, f"SIGTERM during OCR took {elapsed:.1f} s"
+    assert proc.returncode == 0, log.read_text(encoding="utf-8")
+    assert target.exists(), "the file must go back to the inbox, untouched"
+    assert archived_digests(home) == {}
+    assert_objects_valid(home)

@@ -975,11 +975,12 @@ class OcrPool:
         while len(self._pool) < self.workers:
             self._pool.append(_Worker(self._ctx, self.engine, self.engine_options))
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the workers; one still busy after ``timeout`` seconds is killed."""
         self._closed = True
         pool, self._pool = self._pool, []
         for w in pool:
-            w.stop()
+            w.stop(timeout)
 
     @property
     def pids(self) -> list[int]:

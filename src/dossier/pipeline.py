@@ -57,9 +57,9 @@ class LazyOcr:
             self.pool.start()
         return self.pool.imap(items)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
         if self.pool is not None:
-            self.pool.close()
+            self.pool.close(timeout)
             self.pool = None
 
 
@@ -100,8 +100,8 @@ class Pipeline:
         self.archive.derive = lambda snap: report_files(snap, config.templates)
 
     def close(self) -> None:
-        if self.ocr is not None:
-            self.ocr.close()
+        if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
+            self.ocr.close(timeout=0.5 if self.stop.is_set() else 5.0)
         self.catalog.close()
 
     # -- start-up ---------------------------------------------------------
