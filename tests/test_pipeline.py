@@ -343,3 +343,24 @@ def test_clerk_receipt_lists_what_was_archived_and_what_is_missing(home, company
     assert "还需补充或核对的资料" in receipt and "担保申请书" in receipt
     assert ingest(home) == []  # the receipt itself is never taken in
     assert (folder / "收件回执.txt").exists()
+
+
+def test_root_level_file_waits_for_a_client_folder_still_settling(home, company):
+    import time
+
+    from dossier.pipeline import Pipeline
+
+    cfg = home.__class__(home=home.home, values={**home.values, "settle_seconds": 1.0})
+    root_file = samples.generic_pdf(home.inbox / f"{company.credit_code}_章程.pdf", "公司章程", [company.name])
+    time.sleep(1.2)
+    licence = drop_licence(home.inbox, company)  # the folder that creates the client arrives later
+    pipe = Pipeline(cfg)
+    pipe.start()
+    pipe.settle.clock = lambda: 0.0
+    pipe.settle.wallclock = lambda: root_file.stat().st_ctime + 1.05  # root file settled, folder not yet
+    outcomes, pending = pipe.pass_once()
+    assert outcomes == [] and len(pending) == 2  # not sent to _unsorted
+    pipe.settle.wallclock = lambda: licence.stat().st_ctime + 1.05
+    outcomes, _ = pipe.pass_once()
+    pipe.close()
+    assert {o.outcome for o in outcomes} == {"archived"} and {o.client for o in outcomes} == {company.short}

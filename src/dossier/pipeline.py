@@ -147,8 +147,12 @@ class Pipeline:
         busy = {e.incoming.folder for e in pending}
         hold_limit = 4 * self.config.settle_seconds
         groups: dict[str | None, list[Entry]] = defaultdict(list)
+        # Root-level files are routed to existing clients: let the folders settle first, since
+        # one of them may be the client a root file belongs to.
+        folders_busy = any(folder is not None for folder in busy)
         for entry in ready:
-            if entry.incoming.folder in busy and self.settle.unchanged_for(entry) < hold_limit:
+            held = entry.incoming.folder in busy or (entry.incoming.folder is None and folders_busy)
+            if held and self.settle.unchanged_for(entry) < hold_limit:
                 pending.append(entry)
             else:
                 groups[entry.incoming.folder].append(entry)
