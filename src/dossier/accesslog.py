@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import ArchiveError
+from .ocfl import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,6 @@ def pull_entry(*, client: str, version: str, version_created: str, destination: 
     }
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def record(archive, entry: dict, catalog=None) -> Path:
     """Append ``entry`` to the object's access log (durably), then to the catalog cache.
 
@@ -80,7 +73,7 @@ def record(archive, entry: dict, catalog=None) -> Path:
     try:
         if not path.parent.is_dir():
             path.parent.mkdir()
-            _fsync_dir(path.parent.parent)
+            fsync_dir(path.parent.parent)
         created = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -92,7 +85,7 @@ def record(archive, entry: dict, catalog=None) -> Path:
         finally:
             os.close(fd)  # also releases the flock
         if created:
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
     except OSError as e:
         raise ArchiveError(f"无法写入调阅记录 {path}（{e.strerror or e}），本次导出已撤销。"
                            "请检查档案库所在磁盘的空间和该文件夹的写权限后重试。") from None

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +31,7 @@ from . import codes
 from .errors import ConfigError
 from .classify import REVIEW_BELOW
 from .fields import FIELD_ZH
-from .rules import FIELD_KINDS, DocTypeRules, _Checker, load_doctypes
+from .rules import FIELD_KINDS, DocTypeRules, _Checker, load_doctypes, read_toml
 
 __all__ = [
     "DEFAULT_CHECKLIST",
@@ -854,17 +853,7 @@ def _parse(path: Path, data: dict, doctypes: DocTypeRules) -> Checklist:
 
 @functools.lru_cache(maxsize=16)
 def _load_cached(path: Path, _stamp: tuple[int, int]) -> Checklist:
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        detail = str(exc)
-        if "twice" in detail or "overwrite" in detail:
-            detail += "（同一个键或表重复定义）"
-        raise ConfigError(f"{path}: TOML 语法错误：{detail}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: 文件不是 UTF-8 编码") from None
-    return _parse(path, data, load_doctypes())
+    return _parse(path, read_toml(path), load_doctypes())
 
 
 def load_checklist(path: str | Path | None = None) -> Checklist:

@@ -18,7 +18,6 @@ make bagit-python reject the bag.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -33,6 +32,7 @@ from typing import Callable, Iterable
 
 from . import accesslog, ocfl
 from .archive import DOCUMENTS, DOSSIER_JSON, EXTRACTED, NOTES, REPORTS, Archive, extracted_path
+from .ocfl import fsync_dir
 from .errors import ArchiveError, ClientNotFound, UsageError
 from .models import Progress
 
@@ -298,18 +298,6 @@ def _stream_verified(reader: ocfl.ObjectReader, item: _Item, version: str, write
                            f"请运行 `dossier verify {reader.id}` 查看全部损坏，并从备份恢复 {_rel(reader, item)}。")
 
 
-def _fsync_dir(path: Path) -> None:
-    """fsync a directory; file systems that cannot (some SMB/FUSE mounts) are tolerated."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    except OSError as e:
-        if e.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
-    finally:
-        os.close(fd)
-
-
 def _write_folder(tmp: Path, reader: ocfl.ObjectReader, version: str, tags: list[tuple[str, bytes]],
                   items: list[_Item], step: Callable[[str], None]) -> None:
     tmp.mkdir()
@@ -334,7 +322,7 @@ def _write_folder(tmp: Path, reader: ocfl.ObjectReader, version: str, tags: list
             fout.flush()
             os.fsync(fout.fileno())
     for d in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
-        _fsync_dir(d)
+        fsync_dir(d)
 
 
 def _zip_time(created: str) -> tuple[int, int, int, int, int, int]:
@@ -459,7 +447,7 @@ def pull(archive: Archive, client: str, out: Path, version: str | None = None,
         _remove(tmp)
         raise
     try:
-        _fsync_dir(out.parent)  # make the rename durable
+        fsync_dir(out.parent)  # make the rename durable
     except OSError as e:
         _remove(out)
         raise ArchiveError(f"写入导出位置 {out} 失败（{e.strerror or e}），导出已撤销。请检查目标磁盘后重试。") from None

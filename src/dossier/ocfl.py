@@ -70,10 +70,14 @@ def _write_bytes(path: Path, data: bytes) -> None:
     copy_and_hash(io.BytesIO(data), path)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """fsync a directory (makes renames in it durable); file systems that cannot are tolerated."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
     finally:
         os.close(fd)
 
@@ -81,7 +85,7 @@ def _fsync_dir(path: Path) -> None:
 def _fsync_tree(top: Path) -> None:
     """fsync every directory below and including ``top`` (files are fsynced on write)."""
     for dirpath, _dirs, _files in os.walk(top, topdown=False):
-        _fsync_dir(Path(dirpath))
+        fsync_dir(Path(dirpath))
 
 
 def _file_digest(path: Path, algorithm: str) -> str:
@@ -602,7 +606,7 @@ class VersionBuilder:
         if target.exists():
             raise ArchiveError(f"对象目录 {target} 已存在，无法新建对象 {self.object_id}。请运行 recover 后重试。")
         os.rename(obj, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     def _commit_update(self, name: str, inv: dict) -> None:
         data = _json_bytes(inv)
@@ -621,10 +625,10 @@ class VersionBuilder:
             raise ArchiveError(f"对象 {self.object_id} 中已有版本目录 {name}。请运行 recover 后重试。")
         os.rename(self._work / name, target)  # the version becomes visible
         try:
-            _fsync_dir(obj)
+            fsync_dir(obj)
             os.rename(self._work / "new-inventory", obj / "inventory.json")
             os.rename(self._work / "new-sidecar", obj / SIDECAR)  # sidecar last of all
-            _fsync_dir(obj)
+            fsync_dir(obj)
         except BaseException:
             self._rollback(obj, target)
             raise
@@ -635,7 +639,7 @@ class VersionBuilder:
             for old in ("inventory.json", SIDECAR):
                 os.rename(self._work / f"old-{old}", obj / old)
             os.rename(version_dir, self._work / "rolled-back")
-            _fsync_dir(obj)
+            fsync_dir(obj)
         except OSError:
             log.exception("rollback of %s failed; recover() will roll the object forward", self.object_id)
 
@@ -678,8 +682,8 @@ class StorageRoot:
             tmp = self.staging_dir / f".root-{uuid.uuid4().hex}.tmp"
             _write_bytes(tmp, data)
             os.rename(tmp, target)
-            _fsync_dir(target.parent)
-        _fsync_dir(root)
+            fsync_dir(target.parent)
+        fsync_dir(root)
 
     def is_initialized(self) -> bool:
         return (self.root / ROOT_DECLARATION).is_file()
@@ -813,7 +817,7 @@ class StorageRoot:
                 trash = self.staging_dir / object_id / f"trash-{uuid.uuid4().hex}"
                 trash.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(obj / name, trash)
-                _fsync_dir(obj)
+                fsync_dir(obj)
                 shutil.rmtree(trash.parent)
                 actions.append(f"对象 {object_id}：已删除未完成的版本目录 {name}")
                 continue
@@ -829,10 +833,10 @@ class StorageRoot:
             side = f"inventory.json.{algorithm}"
             _write_bytes(work / "inventory.json", data)
             _write_bytes(work / side, (obj / name / side).read_bytes())
-            _fsync_dir(work)
+            fsync_dir(work)
             os.rename(work / "inventory.json", obj / "inventory.json")
             os.rename(work / side, obj / side)  # sidecar last
-            _fsync_dir(obj)
+            fsync_dir(obj)
         finally:
             shutil.rmtree(work.parent, ignore_errors=True)
 

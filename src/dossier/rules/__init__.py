@@ -328,11 +328,11 @@ def _parse(path: Path, data: dict) -> DocTypeRules:
     )
 
 
-@functools.lru_cache(maxsize=16)
-def _load_cached(path: Path, _stamp: tuple[int, int]) -> DocTypeRules:
+def read_toml(path: Path) -> dict:
+    """A rule file as data; syntax and encoding errors as ConfigError naming the file."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         detail = str(exc)
         if "twice" in detail or "overwrite" in detail:
@@ -340,7 +340,11 @@ def _load_cached(path: Path, _stamp: tuple[int, int]) -> DocTypeRules:
         raise ConfigError(f"{path}: TOML 语法错误：{detail}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: 文件不是 UTF-8 编码") from None
-    return _parse(path, data)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(path: Path, _stamp: tuple[int, int]) -> DocTypeRules:
+    return _parse(path, read_toml(path))
 
 
 def load_doctypes(path: str | Path | None = None) -> DocTypeRules:
