@@ -350,6 +350,8 @@ def _company(orig: str) -> str | None:
         acc_o, acc_f = acc_o + tok_o, acc_f + tok_f
         cut = re.match(r"[^\u4e00-\u9fffA-Za-z0-9(]*", acc_f).end()
         body_f = acc_f[cut:]
+        if not body_f:  # a token of punctuation only (an OCR speck after the label): read on
+            continue
         m = _NAME_CHARS.match(body_f)
         if not m:
             return None
@@ -565,14 +567,36 @@ def _from_patterns(patterns, original: str, folded: str, kind: str, doc: DocType
     return None
 
 
-def _company_at_top(lines: list[Line]) -> _Found | None:
-    """A company name opening one of the first lines of page 1 (title such as 'X有限公司章程')."""
+_TERM = re.compile(r"((?:19|20)\d{2})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?\s*[-—–~至－]\s*"
+                   r"((?:19|20)\d{2})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
+
+
+def _id_term_check(valid_until: str, text: str) -> list[str]:
+    """An ID card is valid 5, 10 or 20 years, to the same month and day: anything else is a misread."""
+    for m in _TERM.finditer(text):
+        start = tuple(int(g) for g in m.groups()[:3])
+        end = tuple(int(g) for g in m.groups()[3:])
+        if f"{end[0]:04d}-{end[1]:02d}-{end[2]:02d}" != valid_until:
+            continue
+        if end[1:] != start[1:] or end[0] - start[0] not in (5, 10, 20):
+            return [f"身份证有效期限 {m.group(0)} 不符合 5/10/20 年同月同日的规则，可能识别有误，请人工核对"]
+    return []
+
+
+def _company_at_top(lines: list[Line], labels: tuple[str, ...] = ()) -> _Found | None:
+    """A company name opening one of the first lines of page 1 (title such as 'X有限公司章程').
+
+    A line opening with a field label ('类型 有限责任公司') is no name.
+    """
     for line in lines[:8]:
         if line.page:
             break
         m = _COMPANY_AT_START.match(line.compact)
-        if m and not line.compact[m.end():m.end() + 1] == ":":
-            return _Found(line.slice(0, m.end()), C_FALLBACK)
+        if not m or line.compact[m.end():m.end() + 1] == ":":
+            continue
+        if any(line.compact.startswith(compact(label)) for label in labels):
+            continue
+        return _Found(line.slice(0, m.end()), C_FALLBACK)
     return None
 
 
@@ -806,7 +830,7 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
                 found = _Found(hit[0].value, min(hit[0].confidence, line_conf(line) if line else 1.0),
                                hit[0].problem)
         if found is None:
-            fb = _fallback(kind, name, doc, lines, original)
+            fb = _fallback(kind, name, doc, lines, original, rules.stop_labels)
             if fb is not None:
                 found = fb
         if found is None:
@@ -826,6 +850,8 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
             fields["agent"] = None  # the legal representative applies in person
     if doc.rows:
         problems.extend(_statement_checks(fields))
+    if doc.id == "legal_rep_id" and fields.get("valid_until"):
+        problems.extend(_id_term_check(fields["valid_until"], fold(original)))
     low = [n for n in doc.fields if n not in doc.optional and fields.get(n) is not None
            and confidence[n] < REVIEW_BELOW]
     for name in low:
@@ -834,9 +860,10 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
     return Extraction(fields, confidence, tuple(dict.fromkeys(problems)), bool(problems))
 
 
-def _fallback(kind: str, name: str, doc: DocType, lines: list[Line], original: str) -> _Found | None:
+def _fallback(kind: str, name: str, doc: DocType, lines: list[Line], original: str,
+              stop_labels: tuple[str, ...] = ()) -> _Found | None:
     if kind == "company" and name == "company_name":
-        return _company_at_top(lines)
+        return _company_at_top(lines, stop_labels)
     if kind == "uscc":
         found = codes.find_credit_codes(fold(original))
         return _Found(found[0], C_FALLBACK) if found else None
