@@ -68,3 +68,25 @@ def dossier_cli(home: Path, *args: str, env: dict | None = None, **kwargs) -> su
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A home for the click CLI, chosen through DOSSIER_HOME as a user would (fake OCR, no waiting)."""
+    home = tmp_path / "home"
+    for key, value in {"DOSSIER_HOME": str(home), "DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_STALE_SECONDS": "0",
+                       "DOSSIER_OCR_ENGINE": "fake", "DOSSIER_OCR_WORKERS": "1"}.items():
+        monkeypatch.setenv(key, value)
+    return home
+
+
+def run(*args, ok=True):
+    """Invoke the CLI in-process; with ok=True it must succeed."""
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result

@@ -7,29 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import json_lines
+from conftest import json_lines, run
 from dossier import samples
 from dossier.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    monkeypatch.setenv("DOSSIER_HOME", str(home))
-    monkeypatch.setenv("DOSSIER_SETTLE_SECONDS", "0")
-    monkeypatch.setenv("DOSSIER_STALE_SECONDS", "0")
-    return home
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture

@@ -12,35 +12,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import ocfl_validate
+from conftest import ocfl_validate, run
 from dossier import accesslog, config as config_mod, samples
 from dossier.archive import Archive
 from dossier.catalog import Catalog
-from dossier.cli import cli
 from dossier.errors import ArchiveError, UsageError
 from dossier.export import INDEX_FILE, pick_version, pull
 
 bagit = pytest.importorskip("bagit", reason="bagit-python is not installed: run `make setup`")
 BAGIT_CLI = Path(sys.executable).parent / "bagit.py"
 USER = "测试员"
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    monkeypatch.setenv("DOSSIER_HOME", str(home))
-    monkeypatch.setenv("DOSSIER_SETTLE_SECONDS", "0")
-    monkeypatch.setenv("DOSSIER_STALE_SECONDS", "0")
-    return home
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture

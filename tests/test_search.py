@@ -5,27 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import run
 from dossier import config as config_mod, samples
 from dossier.catalog import Catalog
-from dossier.cli import cli
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    monkeypatch.setenv("DOSSIER_HOME", str(home))
-    monkeypatch.setenv("DOSSIER_SETTLE_SECONDS", "0")
-    monkeypatch.setenv("DOSSIER_STALE_SECONDS", "0")
-    return home
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture
