@@ -181,3 +181,18 @@ def test_templates_check_names_the_problem(env, tmp_path):
     broken.write_bytes(b"not a docx at all")
     result = run("templates", "check", ok=False)
     assert result.exit_code == 1 and "完整性核查表.docx" in result.output and "有问题" in result.output
+
+
+def test_a_broken_user_template_never_blocks_archiving(env, caplog):
+    run("init")
+    (env / "templates" / "完整性核查表.docx").write_bytes(b"edited in a hurry, not a docx any more")
+    company = samples.make_company(8, short="华茂食品")
+    samples.business_licence_pdf(company, env / "inbox" / company.short / "营业执照.pdf")
+    rows = json_lines(run("ingest", "--json").stdout)
+    assert [r["outcome"] for r in rows] == ["archived"]
+    from dossier.archive import Archive
+    from dossier.config import load
+
+    state = Archive(load(env, env={})).store.reader(company.short).state()
+    assert "reports/完整性核查表.docx" in state  # rendered from the packaged default instead
+    assert "templates check" in caplog.text

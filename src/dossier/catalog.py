@@ -187,10 +187,3 @@ class Catalog:
                 entry.get("version"), entry.get("destination"), entry.get("files"), entry.get("bytes"),
                 json.dumps(entry, ensure_ascii=False))
     # -- end of the access log and filtered search section ---------------------------------------------
-
-
-def open_catalog(path: Path) -> Catalog:
-    return Catalog(path)
-
-
-__all__ = ["Catalog", "open_catalog"]

@@ -164,8 +164,5 @@ def load(home: Path, env: Mapping[str, str] | None = None, overrides: Mapping[st
     return Config(home=home, values=values)
 
 
-def settings_help() -> str:
-    return "\n".join(f"{s.name} (默认 {s.default!r}): {s.help}" for s in SETTINGS)
 
-
-__all__ = ["Config", "SETTINGS", "Setting", "load", "resolve_home", "settings_help"]
+__all__ = ["Config", "SETTINGS", "Setting", "load", "resolve_home"]

@@ -125,9 +125,6 @@ class SettleTracker:
         age = self.wallclock() - max(entry.mtime_ns, entry.ctime_ns) / 1e9
         return max(observed, age)
 
-    def forget(self, rel: str) -> None:
-        self._seen.pop(rel, None)
-
     def prune(self, present: set[str]) -> None:
         for rel in list(self._seen):
             if rel not in present:

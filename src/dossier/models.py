@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OUTCOMES = ("archived", "duplicate", "quarantined", "unsorted", "pending")
-
-
 @dataclass(frozen=True)
 class Incoming:
     """A file seen in the inbox.
@@ -102,4 +99,3 @@ class Progress:
     total: int = 0
     done: int = 0
     current: str = ""
-    outcomes: list[Outcome] = field(default_factory=list)

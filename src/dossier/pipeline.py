@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import accesslog, intake
-from .archive import Archive, Batch, Item
+from .archive import Archive, Batch, Item, Snapshot
 from .catalog import Catalog
 from .codes import find_credit_codes
 from .config import Config
@@ -97,7 +97,8 @@ class Pipeline:
         self.progress = Progress()
         self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
         # every version carries fresh reports of its own state (check -> reports, design section 1)
-        self.archive.derive = lambda snap: report_files(snap, config.templates)
+        self.archive.derive = self._reports
+        self._latest: dict[str, Snapshot] = {}  # head snapshot of each client committed this pass
 
     def close(self) -> None:
         if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
@@ -130,6 +131,7 @@ class Pipeline:
 
     # -- one pass over the inbox ------------------------------------------
     def pass_once(self) -> tuple[list[Outcome], list[Entry]]:
+        self._latest.clear()
         entries = intake.scan(self.config.inbox)
         self.settle.prune({e.rel for e in entries})
         ready: list[Entry] = []
@@ -220,13 +222,31 @@ class Pipeline:
             intake.remove_batch_dir(batch_dir)
         return outcomes
 
+    def _reports(self, snap: Snapshot) -> dict[str, bytes]:
+        """Reports of a version. A user's broken template never blocks archiving the documents:
+        the packaged default is used instead, and the error is logged for the administrator."""
+        try:
+            return report_files(snap, self.config.templates)
+        except Exception as exc:
+            message = exc.message if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
+            log.error("报告模板有问题，本次改用默认模板生成报告（请运行 `dossier templates check`）：%s", message)
+        try:
+            return report_files(snap, None)
+        except Exception:
+            log.exception("reports of %s %s could not be rendered; archived without fresh reports",
+                          snap.client, snap.version)
+            return {}
+
     def _receipt(self, folder_path: Path, folder: str, outcomes: list[Outcome]) -> None:
         """Tell the clerk, in the client folder, what this batch did and what is still missing."""
         if not folder_path.is_dir():
             return
         client = next((o.client for o in outcomes if o.client), None)
         try:
-            intake.write_receipt(folder_path, receipt_text(self.archive, client, folder, outcomes))
+            snap = self._latest.get(client) if client else None
+            if client and snap is None and self.archive.exists(client):
+                snap = self.archive.snapshot(client)
+            intake.write_receipt(folder_path, receipt_text(snap, folder, outcomes))
         except Exception:  # a receipt is a courtesy: it never costs a batch
             log.exception("receipt for %s not written", folder)
 
@@ -315,7 +335,8 @@ class Pipeline:
         for item in items:
             intake.done(item.path, batch_dir)
         try:
-            self.catalog.update(self.archive.snapshot(client, with_text=True))
+            self._latest[client] = self.archive.snapshot(client, with_text=True)  # read once: catalog and receipt
+            self.catalog.update(self._latest[client])
         except Exception:  # the archive is the truth; the catalog catches up at next start
             log.exception("catalog update for %s failed", client)
         return outcomes

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from .archive import Archive, Snapshot
+from .archive import Snapshot
 from .models import Outcome
 from .checklist import STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate, is_complete, load_checklist
 
@@ -131,7 +131,7 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
 
 # -- the clerk's receipt ---------------------------------------------------------------------
 
-def receipt_text(archive: Archive, client: str | None, folder: str, outcomes: list[Outcome]) -> str:
+def receipt_text(snap: Snapshot | None, folder: str, outcomes: list[Outcome]) -> str:
     """Plain Chinese for the clerk: what was archived, what was set aside, what is still missing."""
     lines = [f"收件回执：{folder}", f"时间：{time.strftime('%Y-%m-%d %H:%M')}", ""]
     marks = {"archived": "已归档", "duplicate": "重复（已有相同文件，未重复保存）", "quarantined": "未收件",
@@ -141,8 +141,9 @@ def receipt_text(archive: Archive, client: str | None, folder: str, outcomes: li
         where = f" → {o.path}" if o.outcome == "archived" else ""
         why = f"：{o.reason}" if o.reason and o.outcome != "archived" else ""
         lines.append(f"  [{marks.get(o.outcome, o.outcome)}] {name}{where}{why}")
-    if client and archive.exists(client):
-        status = client_status(archive.snapshot(client))
+    if snap is not None:
+        status = client_status(snap)
+        client = snap.client
         open_items = [i for i in status["items"] if i["status"] not in ("ok", "not_required")]
         lines += ["", f"档案：{status['name']}（{client}），当前版本 {status['version']}，核查基准日 {status['as_of']}"]
         if not open_items:
