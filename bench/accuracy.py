@@ -3,11 +3,11 @@
     python bench/accuracy.py [--docs N] [--quick] [--seed S] [--companies C] [--show K]
                              [--jobs J] [--workdir DIR] [--keep]
 
-The factory (dossier.samples.document_pdf / expected_fields) writes N documents covering every
+The factory (dossier_factory.document_pdf / expected_fields) writes N documents covering every
 doc type of samples.DOC_TYPES about evenly, for C invented companies and fiscal years 2022-2025,
 with varied options (guarantee product, audit opinion, old/new tax registration, seller/buyer).
 Half of them stay text PDFs; the other half are rendered at 300 dpi and degraded with
-dossier.scans, cycling through these variants:
+dossier_factory.scans, cycling through these variants:
 
     scan-pdf-150/200/300  image-only PDF of flatbed scans at that dpi (scans.write_scanned_pdf)
     scan-jpg-200          one JPEG scan            (documents of one page; else scan-tiff-200)
@@ -21,8 +21,8 @@ the scans and photos lie turned by 90, 180 or 270 degrees.  Everything is determ
 given --seed.
 
 Each file then goes through what the service runs for it (pipeline.Pipeline._read):
-dossier.read.read_document(path, read_max_pages, ocr, ocr_max_pages, ocr_dpi) with a real
-OcrPool("rapid", 2), then dossier.understand.understand(path, reading); the configuration
+dossier.reading.read_document(path, read_max_pages, ocr, ocr_max_pages, ocr_dpi) with a real
+OcrPool("rapid", 2), then dossier.reading.understand(path, reading); the configuration
 defaults of dossier.config are used.  Files are read one after the other, as the service does.
 
 Figures
@@ -116,7 +116,7 @@ class Case:
 
 def _options(doc_type: str, rng: random.Random) -> dict:
     """Keyword options of document_pdf / expected_fields that change what the document says."""
-    from dossier import samples
+    import dossier_factory as samples
 
     if doc_type == "application_form":
         return {"product": rng.choice(sorted(samples.PRODUCTS))}
@@ -131,7 +131,7 @@ def _options(doc_type: str, rng: random.Random) -> dict:
 
 def plan(docs: int, seed: int, companies: int) -> list[Case]:
     """``docs`` cases: types in turn (each as a text PDF, then as a scan), companies in turn."""
-    from dossier import samples
+    import dossier_factory as samples
 
     types = samples.DOC_TYPES
     seeds = [seed * 1000 + k for k in range(companies)]
@@ -161,13 +161,13 @@ def plan(docs: int, seed: int, companies: int) -> list[Case]:
 
 
 def company_of(case: Case):
-    from dossier import samples
+    import dossier_factory as samples
 
     return samples.make_company(case.company_seed)
 
 
 def expected_of(case: Case) -> dict:
-    from dossier import samples
+    import dossier_factory as samples
 
     return samples.expected_fields(case.doc_type, company_of(case), year=case.year, **case.kw)
 
@@ -176,7 +176,8 @@ def make_file(case: Case, folder: str) -> tuple[str, int, str]:
     """Write the case's file; returns (path, pages, variant actually used). Runs in a worker process."""
     import pypdfium2 as pdfium
 
-    from dossier import samples, scans
+    import dossier_factory as samples
+    from dossier_factory import scans
 
     folder = Path(folder)
     src = folder / "src" / f"{case.index:03d}-{case.doc_type}.pdf"
@@ -258,8 +259,8 @@ def _settings() -> dict:
 
 
 def run_case(case: Case, pool, settings: dict) -> Result:
-    from dossier.read import read_document
-    from dossier.understand import understand
+    from dossier.reading.document import read_document
+    from dossier.reading.understand import understand
 
     result = Result(case, expected_of(case))
     path = Path(case.path)
@@ -512,9 +513,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     docs = args.docs or (QUICK_DOCS if args.quick else DEFAULT_DOCS)
 
-    from dossier.ocr import OcrPool
-    from dossier.read import read_document
-    from dossier.understand import understand
+    from dossier.reading.ocr import OcrPool
+    from dossier.reading.document import read_document
+    from dossier.reading.understand import understand
 
     settings = _settings()
     base = Path(args.workdir) if args.workdir else None

@@ -3,8 +3,8 @@
     python bench/ingest.py [--small N] [--large-mb M] [--large-count K] [--repeat R]
                            [--workdir DIR] [--keep] [--quick] [--no-profile]
 
-Scenario "small": N small one-page PDFs (dossier.samples.make_bulk_pdfs) over 5 client folders.
-Scenario "large": K PDFs of M MiB each (dossier.samples.big_pdf) in one client folder; ingested
+Scenario "small": N small one-page PDFs (dossier_factory.make_bulk_pdfs) over 5 client folders.
+Scenario "large": K PDFs of M MiB each (dossier_factory.big_pdf) in one client folder; ingested
 in a child process so its peak RSS can be read.
 
 Every source tree is generated once; dossier ingests a fresh copy of it in a fresh home, the
@@ -85,7 +85,12 @@ class Stages:
         self._undo.append((owner, attr, original))
 
     def install(self) -> "Stages":
-        from dossier import archive, catalog, intake, ocfl, pipeline, read
+        from dossier import archive
+        from dossier import catalog
+        from dossier import intake
+        from dossier.archive import ocfl
+        from dossier import pipeline
+        from dossier.reading import document as read
 
         for owner, attr, label in (
             (intake, "scan", "scan inbox"),
@@ -254,7 +259,7 @@ def run_small(work: Path, n: int, repeat: int, profile: bool, keep: bool) -> dic
     import pdfplumber  # noqa: F401  (dossier imports these lazily; keep ~0.3 s of imports out of the timing)
     import pypdf  # noqa: F401
 
-    from dossier import samples
+    import dossier_factory as samples
 
     source = work / "src-small"
     t0 = time.perf_counter()
@@ -310,7 +315,7 @@ def run_small(work: Path, n: int, repeat: int, profile: bool, keep: bool) -> dic
 
 
 def run_large(work: Path, size_mb: float, count: int, repeat: int, keep: bool) -> dict:
-    from dossier import samples
+    import dossier_factory as samples
 
     source = work / "src-large"
     t0 = time.perf_counter()

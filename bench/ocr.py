@@ -3,8 +3,8 @@
     python bench/ocr.py [--pages N] [--photos M] [--pdf-pages P] [--seed S] [--workdir DIR] [--keep]
                         [--no-tesseract]
 
-Pages: synthetic documents of dossier.samples (营业执照, 资产负债表, 利润表, 完税证明, 担保申请书;
-companies cycle with the kinds), rendered at 300 dpi and degraded with dossier.scans: N flatbed
+Pages: synthetic documents of dossier_factory (营业执照, 资产负债表, 利润表, 完税证明, 担保申请书;
+companies cycle with the kinds), rendered at 300 dpi and degraded with dossier_factory.scans: N flatbed
 scans at each of 150, 200 and 300 dpi (skew up to ±2°, red seal, noise, uneven light) and M phone
 photos (~120 dpi, perspective, shadow, JPEG).  Each page is written as a one-page image-only PDF
 (what scanners produce); both engines read the same pixels: that PDF page rendered at its scan dpi.
@@ -80,7 +80,7 @@ def _norm(s: str) -> str:
 
 
 def _source_pdf(kind: str, company, path: Path) -> Path:
-    from dossier import samples
+    import dossier_factory as samples
 
     year = samples.DEMO_YEAR
     if kind == "licence":
@@ -110,7 +110,8 @@ def build_pages(workdir: Path, n: int, photos: int, seed: int) -> list[BenchPage
 
     import pdfplumber
 
-    from dossier import samples, scans
+    import dossier_factory as samples
+    from dossier_factory import scans
 
     src_dir = workdir / "src"
     out_dir = workdir / "pages"
@@ -145,7 +146,7 @@ def build_pages(workdir: Path, n: int, photos: int, seed: int) -> list[BenchPage
         name = f"{k:03d}-{kind}-{variant.replace(' ', '')}"
         out_pdf = scans.write_scanned_pdf([img], out_dir / f"{name}.pdf", truth=[truth])
         # Both engines read exactly this: the scanned PDF's page rendered at the scan dpi.
-        from dossier.ocr import render_pdf_page
+        from dossier.reading.ocr import render_pdf_page
 
         rendered = render_pdf_page(out_pdf, 0, dpi)
         png = out_dir / f"{name}.png"
@@ -257,7 +258,7 @@ def tesseract_version() -> str:
 def run_dossier_single(pages: list[BenchPage]) -> tuple[Score, float, list[str]]:
     from PIL import Image
 
-    from dossier.ocr import RapidEngine
+    from dossier.reading.ocr import RapidEngine
 
     engine = RapidEngine()
     start = time.perf_counter()
@@ -287,7 +288,7 @@ def run_tesseract_single(pages: list[BenchPage]) -> tuple[Score, list[str]]:
 
 
 def run_pool(pages: list[BenchPage], workers: int = 2) -> dict:
-    from dossier.ocr import OcrPool, PageRef
+    from dossier.reading.ocr import OcrPool, PageRef
 
     refs = [PageRef(str(p.pdf), 0, 0, p.dpi) for p in pages]
     start = time.perf_counter()
@@ -323,7 +324,7 @@ def run_tesseract_parallel(pages: list[BenchPage], workers: int = 2) -> dict:
 
 def memory_child(pdf: str, pages: int, dpi: int) -> None:
     """Runs in a child process: OCR every page of ``pdf`` one at a time through the pool."""
-    from dossier.ocr import OcrPool, PageRef
+    from dossier.reading.ocr import OcrPool, PageRef
 
     t0 = time.perf_counter()
     n_chars = 0
@@ -333,7 +334,7 @@ def memory_child(pdf: str, pages: int, dpi: int) -> None:
                 raise page
             n_chars += len(page.text)
         worker_rss = dict(pool.peak_rss)
-    from dossier.ocr import peak_rss
+    from dossier.reading.ocr import peak_rss
 
     own = peak_rss()
     print(json.dumps({"seconds": time.perf_counter() - t0, "chars": n_chars, "parent_rss": own,
@@ -341,7 +342,8 @@ def memory_child(pdf: str, pages: int, dpi: int) -> None:
 
 
 def memory_run(workdir: Path, n_pages: int, seed: int) -> dict:
-    from dossier import samples, scans
+    import dossier_factory as samples
+    from dossier_factory import scans
 
     company = samples.make_company(seed * 100 + 7)
     src = samples.balance_sheet_pdf(company, samples.DEMO_YEAR, workdir / "mem-src.pdf")

@@ -2,7 +2,7 @@
 
     python bench/pull.py [--docs N] [--large-mb M --large-count K] [--repeat R] [--workdir DIR] [--keep]
 
-Builds one client dossier of N small PDFs (dossier.samples.make_bulk_pdfs; plus K PDFs of M MiB if
+Builds one client dossier of N small PDFs (dossier_factory.make_bulk_pdfs; plus K PDFs of M MiB if
 asked), ingested through the Pipeline with settle_seconds=0: N documents give 2N+1 logical files
 (documents/, extracted/, dossier.json). Then, R times each, median reported:
   - dossier: export.pull to a new folder, and to a new .zip (verifying every byte, fsyncing, logging);
@@ -38,7 +38,8 @@ def log(message: str) -> None:
 
 
 def build(work: Path, docs: int, large_mb: float, large_count: int):
-    from dossier import config as config_mod, samples
+    from dossier import config as config_mod
+    import dossier_factory as samples
     from dossier.archive import Archive
     from dossier.pipeline import Pipeline, init_home
 
@@ -88,7 +89,7 @@ class FsyncTimer:
 
 
 def dossier_pull(archive, out: Path) -> dict:
-    from dossier.export import pull
+    from dossier.outputs.bag import pull
 
     os.sync()
     with FsyncTimer() as fs:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh dossier home per test, synthetic documents from dossier.samples."""
+"""Shared fixtures: a fresh dossier home per test, synthetic documents from dossier_factory."""
 
 from __future__ import annotations
 

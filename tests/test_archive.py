@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ingest, ocfl_validate
-from dossier import samples
+import dossier_factory as samples
 from dossier.archive import Archive, DOSSIER_JSON
 from dossier.errors import UsageError
 

@@ -1,4 +1,4 @@
-"""The completeness checklist (rules/checklist.toml + dossier.checklist), table-driven.
+"""The completeness checklist (rules/checklist.toml + dossier.checks.checklist), table-driven.
 
 Every scenario starts from one complete dossier (a 股份有限公司 founded in 2010 applying on
 2025-10-15 for a 12-month working-capital loan guarantee, no agent) and changes a few
@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from dossier import codes
-from dossier.checklist import (DEFAULT_CHECKLIST, STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate,
-                               is_complete, load_checklist)
+from dossier.checks.checklist import STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate, is_complete
+from dossier.rules import DEFAULT_CHECKLIST, load_checklist
 from dossier.errors import ConfigError
 
 

@@ -1,4 +1,4 @@
-"""Document classification (dossier.classify) and the rule file (dossier.rules).
+"""Document classification (dossier.reading.classify) and the rule file (dossier.rules).
 
 The golden set (every document type x several companies, through real PDFs)
 is in test_fields.py; here: distractors, OCR noise, letter spacing,
@@ -14,8 +14,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from dossier import samples as S
-from dossier.classify import Classification, classify, compact, fold, split_lines
+import dossier_factory as S
+from dossier.reading.classify import Classification, classify, compact, fold, split_lines
 from dossier.errors import ConfigError
 from dossier.rules import DEFAULT_DOCTYPES, FIELD_KINDS, load_doctypes
 
@@ -298,7 +298,7 @@ def test_rule_file_syntax_error_and_missing_file(tmp_path):
 
 
 def test_every_field_kind_is_known_to_the_extractor():
-    from dossier import fields
+    from dossier.reading import fields
 
     assert set(FIELD_KINDS) <= set(fields.FIELD_ZH)
     assert set(FIELD_KINDS.values()) == {"company", "uscc", "choice", "amount", "months", "date", "person", "text",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import json_lines, run
-from dossier import samples
+import dossier_factory as samples
 from dossier.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import VENV_BIN, dossier_cli, ocfl_validate
-from dossier import samples
+import dossier_factory as samples
 from dossier.archive import Archive
 from dossier.config import load
 

@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ocfl_validate, run
-from dossier import accesslog, config as config_mod, samples
+from dossier.archive import accesslog
+from dossier import config as config_mod
+import dossier_factory as samples
 from dossier.archive import Archive
 from dossier.catalog import Catalog
 from dossier.errors import ArchiveError, UsageError
-from dossier.export import INDEX_FILE, pick_version, pull
+from dossier.outputs.bag import INDEX_FILE, pick_version, pull
 
 bagit = pytest.importorskip("bagit", reason="bagit-python is not installed: run `make setup`")
 BAGIT_CLI = Path(sys.executable).parent / "bagit.py"

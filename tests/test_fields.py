@@ -1,8 +1,8 @@
-"""Field extraction (dossier.fields) and the golden set through the real path.
+"""Field extraction (dossier.reading.fields) and the golden set through the real path.
 
-Golden cases: dossier.samples writes a text PDF of every document type for
+Golden cases: dossier_factory writes a text PDF of every document type for
 several companies (plus variants), pdfplumber reads it back (text per page,
-tables for statements), dossier.classify + dossier.fields run on that, and the
+tables for statements), dossier.reading.classify + dossier.reading.fields run on that, and the
 result must equal ``samples.expected_fields`` exactly.  Each case is its own
 test id, so a failure names the document type, company and variant.
 """
@@ -18,9 +18,9 @@ import pdfplumber
 import pytest
 
 from dossier import codes
-from dossier import samples as S
-from dossier.classify import classify
-from dossier.fields import (Extraction, cn_number, extract, parse_amount, parse_date, parse_months,
+import dossier_factory as S
+from dossier.reading.classify import classify
+from dossier.reading.fields import (Extraction, cn_number, extract, parse_amount, parse_date, parse_months,
                             parse_year, repair_id_number)
 from dossier.rules import load_doctypes
 

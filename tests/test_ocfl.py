@@ -1,4 +1,4 @@
-"""Tests for dossier.ocfl: reading fixtures, writing valid objects, crash safety."""
+"""Tests for dossier.archive.ocfl: reading fixtures, writing valid objects, crash safety."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from dossier import ocfl
+from dossier.archive import ocfl
 from dossier.errors import ArchiveError, LockBusy
-from dossier.ocfl import ObjectReader, StorageRoot, verify_object
+from dossier.archive.ocfl import ObjectReader, StorageRoot, verify_object
 
 
 def _fixtures_dir() -> Path | None:
@@ -459,7 +459,7 @@ def test_begin_recovers_before_building(store: StorageRoot) -> None:
 CRASH_CHILD = textwrap.dedent("""
     import os, sys
     from pathlib import Path
-    from dossier.ocfl import StorageRoot
+    from dossier.archive.ocfl import StorageRoot
     root, staging, locks = map(Path, sys.argv[1:4])
     crash_at = int(sys.argv[4])
     b = StorageRoot(root, staging, locks).begin("91310000MA1K000001")
@@ -510,7 +510,7 @@ def _fail_on_call(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
             raise OSError(errno.ENOSPC, "No space left on device", str(dst))
         return real(src, dst)
 
-    monkeypatch.setattr(ocfl, "copy_and_hash", flaky)
+    monkeypatch.setattr(ocfl.inventory, "copy_and_hash", flaky)
 
 
 def _assert_untouched(store: StorageRoot, before: dict, obj: Path) -> None:
@@ -577,7 +577,7 @@ def test_failure_after_version_became_visible_is_rolled_back(store, monkeypatch)
             raise OSError(errno.EIO, "I/O error", str(dst))
         return real_rename(src, dst)
 
-    monkeypatch.setattr(ocfl.os, "rename", rename)
+    monkeypatch.setattr(os, "rename", rename)
     with store.begin(OID) as b:
         b.add_bytes("late.txt", b"late")
         with pytest.raises(ArchiveError, match="写入失败"):
@@ -594,7 +594,7 @@ def test_failure_after_version_became_visible_is_rolled_back(store, monkeypatch)
 LOCK_CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from dossier.ocfl import StorageRoot
+    from dossier.archive.ocfl import StorageRoot
     from dossier.errors import LockBusy
     root, staging, locks = map(Path, sys.argv[1:4])
     try:
@@ -622,7 +622,7 @@ def test_lock_blocks_other_process(store: StorageRoot) -> None:
 COMMIT_CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from dossier.ocfl import StorageRoot
+    from dossier.archive.ocfl import StorageRoot
     root, staging, locks = map(Path, sys.argv[1:4])
     with StorageRoot(root, staging, locks).begin("91310000MA1K000001", timeout=30) as b:
         b.add_bytes("from-" + sys.argv[4] + ".txt", sys.argv[4].encode() * 100000)

@@ -1,4 +1,4 @@
-"""dossier.ocr: line grouping, FakeEngine, RapidEngine on synthetic scans, rotation, OcrPool."""
+"""dossier.reading.ocr: line grouping, FakeEngine, RapidEngine on synthetic scans, rotation, OcrPool."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dossier import samples, scans
-from dossier.ocr import (
+import dossier_factory as samples
+from dossier_factory import scans
+from dossier.reading.ocr import (
     FakeEngine,
     OcrError,
     OcrLine,
@@ -216,7 +217,7 @@ def test_rapid_engine_never_downloads(tmp_path):
     img = tmp_path / "p.png"
     from PIL import ImageDraw
 
-    from dossier.samples import _font
+    from dossier_factory.base import _font
 
     im = Image.new("RGB", (700, 120), "white")
     ImageDraw.Draw(im).text((20, 30), "营业执照 2025年12月31日", font=_font(40), fill="black")
@@ -229,7 +230,7 @@ def test_rapid_engine_never_downloads(tmp_path):
         socket.create_connection = refuse
         socket.getaddrinfo = refuse
         from PIL import Image
-        from dossier.ocr import RapidEngine
+        from dossier.reading.ocr import RapidEngine
         page = RapidEngine().recognize(Image.open({str(img)!r}))
         print(page.text)
     """)

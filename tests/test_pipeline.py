@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import by_source, ingest, ocfl_validate
-from dossier import ocfl, samples
+from dossier.archive import ocfl
+import dossier_factory as samples
 from dossier.archive import Archive
 from dossier.catalog import Catalog
 
@@ -249,14 +250,14 @@ def test_disk_full_during_commit_leaves_files_in_inbox_and_archive_unchanged(hom
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(src, dst)
 
-    monkeypatch.setattr(ocfl, "copy_and_hash", full_disk)
+    monkeypatch.setattr(ocfl.inventory, "copy_and_hash", full_disk)
     outcomes = ingest(home)
     assert {o.outcome for o in outcomes} == {"pending"}
     assert all("磁盘" in o.reason for o in outcomes)
     assert sorted(p.name for p in folder.iterdir() if p.name != "收件回执.txt") == ["利润表.pdf", "资产负债表.pdf"]
     assert {p: p.read_bytes() for p in object_path.rglob("*") if p.is_file()} == before
 
-    monkeypatch.setattr(ocfl, "copy_and_hash", real)
+    monkeypatch.setattr(ocfl.inventory, "copy_and_hash", real)
     outcomes = ingest(home)
     assert {o.outcome for o in outcomes} == {"archived"}
     ok, out = ocfl_validate(object_path)

@@ -11,9 +11,10 @@ import zipfile
 import pytest
 from docx import Document
 
-from dossier import reports
-from dossier.report_templates import build as template_build
-from dossier.reports import COMPLETENESS, INDEX, TEMPLATES, TemplateProblem
+from dossier.outputs import report_values, reports, template_check
+from dossier.outputs.report_templates import build as template_build
+from dossier.errors import TemplateProblem
+from dossier.outputs.reports import COMPLETENESS, INDEX, TEMPLATES
 
 CLIENT = {"client": "恒远机械", "name": "杭州恒远机械有限公司", "credit_code": "91330106MA2H2K4X1L"}
 CASE = {"product": "working_capital_loan", "amount": 5_000_000.0, "term_months": 12,
@@ -142,7 +143,7 @@ def test_index_context_dates_follow_da_t_22():
     (0, "人民币零元整"),
 ])
 def test_amount_upper(amount, upper):
-    assert reports.amount_upper(amount) == upper
+    assert report_values.amount_upper(amount) == upper
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -266,12 +267,12 @@ def test_install_defaults(tmp_path):
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
 def test_shipped_templates_pass_check(name):
-    assert reports.check_template(reports.default_template(name)) == []
+    assert template_check.check_template(reports.default_template(name)) == []
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
 def test_shipped_templates_match_build_script(name):
-    """The .docx files are generated: regenerate with `python -m dossier.report_templates.build`."""
+    """The .docx files are generated: regenerate with `python -m dossier.outputs.report_templates.build`."""
     built = template_build.render_template(name)
     with zipfile.ZipFile(io.BytesIO(built)) as a, zipfile.ZipFile(reports.default_template(name)) as b:
         assert a.namelist() == b.namelist()
@@ -305,7 +306,7 @@ def test_shipped_templates_are_chinese_a4(name, landscape):
 def check_edited(tmp_path, name: str, member: str, edit) -> list[str]:
     path = tmp_path / name
     path.write_bytes(edit_docx(default_bytes(name), member, edit))
-    return reports.check_template(path)
+    return template_check.check_template(path)
 
 
 def test_check_unknown_variable(tmp_path):
@@ -400,15 +401,15 @@ def test_check_illegal_character_in_xml(tmp_path):
 def test_check_not_a_docx(tmp_path):
     path = tmp_path / INDEX
     path.write_bytes(b"%PDF-1.7 not a docx")
-    problems = reports.check_template(path)
+    problems = template_check.check_template(path)
     assert len(problems) == 1 and "不是有效的 .docx 文件" in problems[0] and str(path) in problems[0]
 
 
 def test_check_unknown_template_name(tmp_path):
     path = tmp_path / "草稿.docx"
     path.write_bytes(default_bytes(INDEX))
-    assert "不是已知的报告模板" in reports.check_template(path)[0]
-    assert reports.check_template(path, INDEX) == []
+    assert "不是已知的报告模板" in template_check.check_template(path)[0]
+    assert template_check.check_template(path, INDEX) == []
 
 
 def test_check_core_property(tmp_path):
@@ -468,6 +469,6 @@ def test_libreoffice_edited_template_still_works(tmp_path):
     for name in TEMPLATES:
         assert (out / name).exists(), result.stdout + result.stderr
         assert (out / name).read_bytes() != default_bytes(name)
-        assert reports.check_template(out / name) == []
+        assert template_check.check_template(out / name) == []
     text = docx_text(reports.render(COMPLETENESS, completeness(), out))
     assert "杭州恒远机械有限公司" in text and "第40项问题说明" in text and "经营异常名录<&>已移出" in text

@@ -1,4 +1,4 @@
-"""Tests of the synthetic document factory (dossier.samples)."""
+"""Tests of the synthetic document factory (dossier_factory)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ import pypdf
 import pytest
 from PIL import Image
 
-from dossier import samples as S
+import dossier_factory as S
+from dossier_factory import base as B
+from dossier_factory import financials as F
 
 # ---------------------------------------------------------------------------
 # Independent check-digit computations (written from the standards, not from
@@ -137,7 +139,7 @@ def test_id_numbers_have_valid_check_digits():
     (0, "零元整"),
 ])
 def test_rmb_upper(fen, text):
-    assert S._rmb_upper(fen) == text
+    assert B._rmb_upper(fen) == text
 
 
 def test_make_company_is_deterministic_and_plausible():
@@ -174,7 +176,7 @@ def test_business_licence_pdf(tmp_path, company):
     for value in (company.credit_code, company.name, company.legal_rep, "营业执照",
                   "统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期",
                   "营业期限", "住所", "登记机关", company.address,
-                  S._rmb_upper(company.registered_capital * 100), S._cn_date(company.established)):
+                  B._rmb_upper(company.registered_capital * 100), B._cn_date(company.established)):
         assert squash(value) in text, value
 
 
@@ -195,8 +197,8 @@ def test_tax_payment_certificate_pdf(tmp_path, company):
         (table,) = pdf.pages[0].extract_tables()
     amounts = [int(row[-1].replace(",", "").replace(".", "")) for row in table[1:]]
     assert len(amounts) == 5 and all(a >= 0 for a in amounts)
-    assert f"¥{S._money(sum(amounts))}" in text
-    assert S._rmb_upper(sum(amounts)) in text
+    assert f"¥{B._money(sum(amounts))}" in text
+    assert B._rmb_upper(sum(amounts)) in text
 
 
 def _amount(cell: str) -> int:
@@ -276,14 +278,14 @@ def test_writers_create_parent_folders_and_return_path(tmp_path, company):
 def test_missing_reportlab_gives_a_clear_error(monkeypatch, tmp_path, company):
     for name in [n for n in sys.modules if n == "reportlab" or n.startswith("reportlab.")]:
         monkeypatch.setitem(sys.modules, name, None)
-    S._reportlab.cache_clear()
+    B._reportlab.cache_clear()
     try:
         with pytest.raises(S.SampleDependencyError, match="make setup") as info:
             S.business_licence_pdf(company, tmp_path / "x.pdf")
         assert "reportlab" in str(info.value)
     finally:
         monkeypatch.undo()
-        S._reportlab.cache_clear()
+        B._reportlab.cache_clear()
 
 
 # ---------------------------------------------------------------------------
@@ -322,16 +324,16 @@ def test_id_card_png_and_image_only_pdf(tmp_path, company):
 
 
 def test_missing_font_gives_a_clear_runtime_error(monkeypatch, tmp_path, company):
-    monkeypatch.setattr(S, "_FONT_DIRS", [tmp_path / "no-fonts"])
-    S._cjk_font_path.cache_clear()
-    S._font.cache_clear()
+    monkeypatch.setattr(B, "_FONT_DIRS", [tmp_path / "no-fonts"])
+    B._cjk_font_path.cache_clear()
+    B._font.cache_clear()
     try:
         with pytest.raises(RuntimeError, match="fonts-wqy-microhei"):
             S.id_card_png(company, tmp_path / "id.png")
     finally:
         monkeypatch.undo()
-        S._cjk_font_path.cache_clear()
-        S._font.cache_clear()
+        B._cjk_font_path.cache_clear()
+        B._font.cache_clear()
 
 
 # ---------------------------------------------------------------------------
@@ -553,14 +555,14 @@ def test_application_form_options(tmp_path, company):
 
 @pytest.mark.parametrize("year", [2024, 2025])
 def test_cash_flow_rows_are_consistent(company, year):
-    rows = {label: cur for label, cur, _ in S._cash_flow_rows(company, year)}
+    rows = {label: cur for label, cur, _ in F._cash_flow_rows(company, year)}
     net = rows["经营活动产生的现金流量净额"] + rows["投资活动产生的现金流量净额"] + rows["筹资活动产生的现金流量净额"]
     assert net == rows["五、现金及现金等价物净增加额"]
     assert rows["六、期末现金及现金等价物余额"] == S.make_financials(company, year).value("货币资金")
     assert rows["加：期初现金及现金等价物余额"] == S.make_financials(company, year).value("货币资金", previous=True)
-    prev = {label: p for label, _, p in S._cash_flow_rows(company, year)}
+    prev = {label: p for label, _, p in F._cash_flow_rows(company, year)}
     assert prev["经营活动产生的现金流量净额"] == dict(
-        (label, cur) for label, cur, _ in S._cash_flow_rows(company, year - 1))["经营活动产生的现金流量净额"]
+        (label, cur) for label, cur, _ in F._cash_flow_rows(company, year - 1))["经营活动产生的现金流量净额"]
 
 
 def test_trade_contract_and_letter_of_credit_sides(company):

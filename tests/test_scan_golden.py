@@ -18,11 +18,12 @@ from typing import Callable
 
 import pytest
 
-from dossier import samples, scans
+import dossier_factory as samples
+from dossier_factory import scans
 from dossier.config import SETTINGS
 from dossier.models import Page, Reading
-from dossier.read import read_document
-from dossier.understand import understand
+from dossier.reading.document import read_document
+from dossier.reading.understand import understand
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 SOURCE_DPI = 300
@@ -130,7 +131,7 @@ CASES = {
 def pool():
     pytest.importorskip("rapidocr")
     pytest.importorskip("onnxruntime")
-    from dossier.ocr import OcrPool
+    from dossier.reading.ocr import OcrPool
 
     with OcrPool("rapid", 2) as p:
         yield p

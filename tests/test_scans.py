@@ -1,4 +1,4 @@
-"""dossier.scans: deterministic scans and phone photos, scanned PDFs and TIFFs with truth."""
+"""dossier_factory.scans: deterministic scans and phone photos, scanned PDFs and TIFFs with truth."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dossier import samples, scans
-from dossier.ocr import FakeEngine, PageRef, load_page_image, render_pdf_page
-from dossier.read import read_document
+import dossier_factory as samples
+from dossier_factory import scans
+from dossier.reading.ocr import FakeEngine, PageRef, load_page_image, render_pdf_page
+from dossier.reading.document import read_document
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from conftest import run
-from dossier import config as config_mod, samples
+from dossier import config as config_mod
+import dossier_factory as samples
 from dossier.catalog import Catalog
 
 

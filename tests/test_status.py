@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 import pytest
 
 from conftest import dossier_cli
-from dossier import samples
+import dossier_factory as samples
 
 
 @pytest.mark.slow

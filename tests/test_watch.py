@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import VENV_BIN, dossier_cli, ocfl_validate
-from dossier import samples
+import dossier_factory as samples
 from dossier.archive import Archive
 from dossier.config import load
 
@@ -210,7 +210,7 @@ def test_scheduled_fixity_check_reports_damage_loudly(home, tmp_path):
 
 
 def test_sigterm_during_ocr_of_a_long_scan_stops_quickly_and_keeps_the_file(home, tmp_path):
-    from dossier import scans
+    from dossier_factory import scans
 
     company = samples.make_company(13, short="瑞丰纺织")
     page = scans.scan(scans.pdf_page_to_image(samples.business_licence_pdf(company, tmp_path / "l.pdf"), 0, 150),

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import config as config_mod
-from .errors import ClientNotFound, DamageFound, DossierError
-from .models import Outcome, Progress
-from .pipeline import Pipeline, init_home, is_home
+from dossier import config as config_mod
+from dossier.errors import ClientNotFound, DamageFound, DossierError
+from dossier.models import Outcome, Progress
+from dossier.pipeline import Pipeline, init_home, is_home
 
 OUTCOME_ZH = {"archived": "已归档", "duplicate": "重复", "quarantined": "已隔离", "unsorted": "待分拣",
               "pending": "待处理"}
@@ -105,7 +105,7 @@ def _kind(doc_type: str | None, confidence: float | None) -> str:
     """Document type in Chinese with the classifier's confidence, for people."""
     if not doc_type:
         return "未识别"
-    from .rules import load_doctypes
+    from dossier.rules import load_doctypes
 
     rules = load_doctypes()
     zh = rules[doc_type].zh.split("/")[0] if doc_type in rules else doc_type
@@ -253,8 +253,8 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
 @click.pass_obj
 def status(obj: Ctx, client: str | None, as_json: bool, as_of) -> None:
     """档案完整性核查：逐项列出齐全、缺失、过期、不一致、待复核等情况及原因。"""
-    from .checklist import STATUS_ZH
-    from .status import client_status, item_name
+    from dossier.checks.checklist import STATUS_ZH
+    from dossier.checks.status import client_status, item_name
 
     pipe = obj.pipeline()
     try:
@@ -282,7 +282,7 @@ def status(obj: Ctx, client: str | None, as_json: bool, as_of) -> None:
 @click.pass_obj
 def overview(obj: Ctx, out: str, as_of) -> None:
     """全部客户的完整性总览，写成 Excel（.xlsx）或 CSV 文件，供合规部门查阅。"""
-    from .status import client_status, overview_rows
+    from dossier.checks.status import client_status, overview_rows
 
     target = Path(out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
@@ -326,7 +326,8 @@ def templates() -> None:
 @click.pass_obj
 def templates_check(obj: Ctx, files: tuple[str, ...]) -> None:
     """检查报告模板：XML 是否完好、模板标签是否正确、是否用了未知的变量（有问题时退出码为 1）。"""
-    from .reports import TEMPLATES, check_template, template_path
+    from dossier.outputs.reports import TEMPLATES, template_path
+    from dossier.outputs.template_check import check_template
 
     paths = [Path(f) for f in files] or [template_path(name, obj.config.templates) for name in TEMPLATES]
     if not files and obj.config.templates.is_dir():
@@ -459,7 +460,7 @@ def reindex(obj: Ctx) -> None:
 @click.pass_obj
 def samples(obj: Ctx, inbox: str | None, seed: int) -> None:
     """在收件箱写入三个示例客户的合成文件（仅用于演示和测试，全部为虚构数据）。"""
-    from .samples import write_demo_inbox
+    from dossier_factory import write_demo_inbox
 
     target = Path(inbox) if inbox else obj.config.inbox
     paths = write_demo_inbox(target, seed=seed)
@@ -476,7 +477,7 @@ def _size_zh(n: int) -> str:
 
 
 def _local_time_zh(created: str) -> str:
-    from .export import parse_created
+    from dossier.outputs.bag import parse_created
 
     when = parse_created(created)
     return f"{created}，本地时间 {when.astimezone():%Y-%m-%d %H:%M:%S}" if when else created
@@ -495,9 +496,9 @@ def pull(obj: Ctx, client: str, version: str | None, as_of: str | None, out: str
     """把一个客户的档案（某一版本）导出为 BagIt 包（文件夹或 zip），并记入调阅记录。"""
     from datetime import date
 
-    from . import accesslog
-    from .errors import UsageError
-    from .export import pull as pull_bag
+    from dossier.archive import accesslog
+    from dossier.errors import UsageError
+    from dossier.outputs.bag import pull as pull_bag
 
     when = None
     if as_of is not None:
@@ -538,7 +539,7 @@ def pull(obj: Ctx, client: str, version: str | None, as_of: str | None, out: str
 @click.pass_obj
 def search(obj: Ctx, text: str, client: str | None, doc_type: str | None, limit: int, as_json: bool) -> None:
     """在全部档案文件的文本中查找（可查词语中间的任意片段，如公司名称中间的三个字）。"""
-    from .errors import UsageError
+    from dossier.errors import UsageError
 
     if not text.strip():
         raise UsageError("请给出要查找的文字，例如：dossier search 恒远机械")
@@ -568,7 +569,7 @@ def search(obj: Ctx, text: str, client: str | None, doc_type: str | None, limit:
 @click.pass_obj
 def access_log(obj: Ctx, client: str, as_json: bool) -> None:
     """显示一个客户档案的调阅记录（谁在何时把哪个版本导出到了哪里）。"""
-    from . import accesslog
+    from dossier.archive import accesslog
 
     pipe = obj.pipeline()
     try:

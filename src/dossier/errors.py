@@ -44,3 +44,23 @@ class DamageFound(DossierError):
 
 class ReadError(DossierError):
     """A document could not be read; ``reason`` goes to the quarantine note."""
+
+
+class OcrError(DossierError):
+    """OCR could not run (engine missing, model files missing, pool closed)."""
+
+
+class OcrPageError(OcrError):
+    """One page could not be read. ``index`` is its position in the request; ``ref`` the page."""
+
+    def __init__(self, message: str, index: int | None = None, ref: object = None):
+        super().__init__(message)
+        self.index = index
+        self.ref = ref
+
+    def __reduce__(self):
+        return (OcrPageError, (self.message, self.index, self.ref))
+
+
+class TemplateProblem(DossierError):
+    """A report template cannot be used (missing, damaged, a Jinja error, an unknown variable)."""

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import accesslog, intake
-from .archive import Archive, Batch, Item, Snapshot
-from .catalog import Catalog
-from .codes import find_credit_codes
-from .config import Config
-from .errors import DossierError, ReadError, UsageError
-from .intake import Entry
-from .models import Outcome, Progress, Reading, Understanding
-from .naming import client_id_for
-from .read import Interrupted, looks_complete, read_document, sniff
-from .status import receipt_text, report_files
-from .understand import document_name, understand
+from dossier import intake
+from dossier.archive import Archive, Batch, Item, Snapshot, accesslog
+from dossier.catalog import Catalog
+from dossier.outputs import receipt_text, report_files
+from dossier.codes import find_credit_codes
+from dossier.config import Config
+from dossier.errors import DossierError, ReadError, UsageError
+from dossier.intake import Entry
+from dossier.models import Outcome, Progress, Reading, Understanding
+from dossier.naming import client_id_for
+from dossier.reading.document import Interrupted, looks_complete, read_document, sniff
+from dossier.reading.understand import document_name, understand
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class LazyOcr:
 
     def imap(self, items):
         if self.pool is None:
-            from .ocr import OcrPool
+            from dossier.reading.ocr import OcrPool
 
             self.pool = OcrPool(self.engine, self.workers)
             self.pool.start()
@@ -75,7 +75,7 @@ def init_home(config: Config) -> list[str]:
             folder.mkdir(parents=True)
             created.append(str(folder))
     Archive(config).init()
-    from .reports import install_defaults
+    from dossier.outputs.reports import install_defaults
 
     created += [str(p) for p in install_defaults(config.templates)]
     return created

@@ -1,0 +1,237 @@
+"""The OCFL 1.1 storage root (0002 flat direct layout): init, locks, begin, recover, verify."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from dossier.errors import ArchiveError, LockBusy
+
+from . import inventory
+from .builder import VersionBuilder
+from .inventory import (
+    DIGEST_ALGORITHM,
+    INVENTORY_TYPE,
+    LAYOUT_EXTENSION,
+    ROOT_DECLARATION,
+    VERSION_RE,
+    check_object_id,
+    declaration,
+    fsync_dir,
+    is_valid_id,
+    json_bytes,
+    load_inventory,
+)
+from .reader import ObjectReader
+from .verify import Problem, verify_object
+
+log = logging.getLogger(__name__)
+
+
+class StorageRoot:
+    """An OCFL 1.1 storage root using the 0002 flat direct layout."""
+
+    def __init__(self, root: Path, staging_dir: Path, lock_dir: Path):
+        self.root, self.staging_dir, self.lock_dir = Path(root), Path(staging_dir), Path(lock_dir)
+
+    def init(self) -> None:
+        root = self.root.resolve()
+        for other in (self.staging_dir.resolve(), self.lock_dir.resolve()):
+            if other == root or root in other.parents:
+                raise ArchiveError(f"目录 {other} 位于存储根 {root} 之内。暂存目录和锁目录必须放在存储根之外。")
+        # Hidden files (a VCS placeholder such as .gitkeep) do not make a folder foreign:
+        # the spec allows other files as direct children of the storage root.
+        if (root.is_dir() and any(not p.name.startswith(".") for p in root.iterdir())
+                and not (root / ROOT_DECLARATION).exists()):
+            raise ArchiveError(f"目录 {root} 不是空目录，也不是 OCFL 存储根（缺少 {ROOT_DECLARATION}）。"
+                               "请指定一个空目录或已有的存档目录。")
+        for d in (root, self.staging_dir, self.lock_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        if os.stat(root).st_dev != os.stat(self.staging_dir).st_dev:
+            raise ArchiveError(f"暂存目录 {self.staging_dir} 与存储根 {root} 不在同一个文件系统上，"
+                               "无法原子地提交版本。请把暂存目录放到同一磁盘分区。")
+        layout = {"description": "Flat direct storage layout: the object id is the name of "
+                                 "the object directory directly under the storage root.",
+                  "extension": LAYOUT_EXTENSION}
+        # 0002 has no parameters, so no extensions/.../config.json (ocfl-py 2.1 crashes on one).
+        files = [(ROOT_DECLARATION, b"ocfl_1.1\n"),  # first, so a partial init is resumable
+                 ("ocfl_layout.json", json_bytes(layout))]
+        for rel, data in files:
+            target = root / rel
+            if target.exists():
+                if rel == ROOT_DECLARATION and target.read_bytes() != data:
+                    raise ArchiveError(f"存储根声明文件 {target} 内容错误。请确认该目录是本程序的存档。")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.staging_dir / f".root-{uuid.uuid4().hex}.tmp"
+            inventory.write_bytes(tmp, data)
+            os.rename(tmp, target)
+            fsync_dir(target.parent)
+        fsync_dir(root)
+
+    def is_initialized(self) -> bool:
+        return (self.root / ROOT_DECLARATION).is_file()
+
+    def object_ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir()
+                      if p.is_dir() and p.name != "extensions" and any(p.glob("0=ocfl_object_*")))
+
+    def object_path(self, object_id: str) -> Path:
+        check_object_id(object_id)
+        return self.root / object_id
+
+    def exists(self, object_id: str) -> bool:
+        return declaration(self.object_path(object_id)) is not None
+
+    def reader(self, object_id: str) -> ObjectReader:
+        if not self.exists(object_id):
+            raise ArchiveError(f"存档中没有对象 {object_id}（{self.object_path(object_id)}）。请检查客户编号。")
+        for attempt in range(3):  # a reader may race the final two renames of a commit
+            try:
+                return ObjectReader(self.object_path(object_id))
+            except ArchiveError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.1)
+        raise AssertionError("unreachable")
+
+    def _acquire(self, object_id: str, timeout: float) -> int:
+        check_object_id(object_id)
+        self.lock_dir.mkdir(parents=True, exist_ok=True)
+        lock_path = self.lock_dir / f"{object_id}.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    os.close(fd)
+                    raise LockBusy(f"对象 {object_id} 正被另一个 dossier 进程修改（锁文件 {lock_path}），"
+                                   f"等待 {timeout:g} 秒后仍未释放。请等该进程结束后重试。") from None
+                time.sleep(min(0.05, remaining))
+
+    @staticmethod
+    def _release(fd: int) -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def lock(self, object_id: str, timeout: float = 30.0) -> Iterator[None]:
+        fd = self._acquire(object_id, timeout)
+        try:
+            yield
+        finally:
+            self._release(fd)
+
+    def begin(self, object_id: str, timeout: float = 30.0) -> VersionBuilder:
+        if not self.is_initialized():
+            raise ArchiveError(f"存储根 {self.root} 尚未初始化。请先运行 init。")
+        fd = self._acquire(object_id, timeout)
+        try:
+            for action in self._recover_locked(object_id):
+                log.warning("%s", action)
+            reader = None
+            if self.exists(object_id):
+                reader = ObjectReader(self.object_path(object_id))
+                inv = reader.inventory
+                if (inv["digestAlgorithm"] != DIGEST_ALGORITHM or inv["type"] != INVENTORY_TYPE
+                        or reader.id != object_id or declaration(reader.path) != "1.1"
+                        or reader.head.startswith("v0")):
+                    raise ArchiveError(f"对象 {object_id} 不是本程序写入的格式（需要 OCFL 1.1、sha512、"
+                                       "id 与目录名相同、版本号不补零），不能追加版本。")
+            return VersionBuilder(self, object_id, fd, reader)
+        except BaseException:
+            self._release(fd)
+            raise
+
+    def recover(self, object_id: str | None = None) -> list[str]:
+        if object_id is not None:
+            ids = [object_id]
+        else:
+            ids = set(self.object_ids())
+            if self.staging_dir.is_dir():
+                for entry in self.staging_dir.iterdir():
+                    if entry.name.startswith(".root-"):
+                        entry.unlink(missing_ok=True)  # leftover of an interrupted init()
+                    elif is_valid_id(entry.name):
+                        ids.add(entry.name)
+            ids = sorted(ids)
+        actions: list[str] = []
+        for oid in ids:
+            with self.lock(oid):
+                actions += self._recover_locked(oid)
+        return actions
+
+    def _recover_locked(self, object_id: str) -> list[str]:
+        actions = []
+        stage = self.staging_dir / object_id
+        if stage.exists():
+            shutil.rmtree(stage)
+            actions.append(f"对象 {object_id}：已删除残留的暂存目录 {stage}")
+        obj = self.object_path(object_id)
+        if declaration(obj) is None:
+            return actions
+        while True:
+            numbered = sorted((int(m.group(1)), p.name) for p in obj.iterdir()
+                              if p.is_dir() and (m := VERSION_RE.fullmatch(p.name)))
+            if not numbered:
+                return actions
+            k, name = numbered[-1]
+            root_inv, root_data, root_problems = load_inventory(obj)
+            root_head = None
+            if root_inv is not None and not root_problems:
+                root_head = int(root_inv["head"][1:])
+            v_inv, v_data, v_problems = load_inventory(obj / name)
+            v_ok = (v_inv is not None and not v_problems and v_inv["head"] == name
+                    and v_inv["id"] == object_id)
+            if v_ok and root_head == k and root_data == v_data:
+                return actions  # consistent
+            if v_ok and root_head in (None, k - 1, k):
+                self._roll_forward(obj, name, v_data, v_inv["digestAlgorithm"])
+                actions.append(f"对象 {object_id}：版本 {name} 已完整写入但根清单未更新，已将根清单前滚到 {name}")
+                return actions
+            if not v_ok and root_head is not None and root_head < k:
+                trash = self.staging_dir / object_id / f"trash-{uuid.uuid4().hex}"
+                trash.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(obj / name, trash)
+                fsync_dir(obj)
+                shutil.rmtree(trash.parent)
+                actions.append(f"对象 {object_id}：已删除未完成的版本目录 {name}")
+                continue
+            if not (root_head == k and not v_ok):  # a head without inventory is allowed (W010)
+                actions.append(f"对象 {object_id}：状态异常，无法自动恢复（最高版本目录 {name}）。"
+                               "请运行 verify 检查，并从备份恢复该对象。")
+            return actions
+
+    def _roll_forward(self, obj: Path, name: str, data: bytes, algorithm: str) -> None:
+        work = self.staging_dir / obj.name / f"recover-{uuid.uuid4().hex}"
+        work.mkdir(parents=True)
+        try:
+            side = f"inventory.json.{algorithm}"
+            inventory.write_bytes(work / "inventory.json", data)
+            inventory.write_bytes(work / side, (obj / name / side).read_bytes())
+            fsync_dir(work)
+            os.rename(work / "inventory.json", obj / "inventory.json")
+            os.rename(work / side, obj / side)  # sidecar last
+            fsync_dir(obj)
+        finally:
+            shutil.rmtree(work.parent, ignore_errors=True)
+
+    def verify(self, object_id: str) -> list[Problem]:
+        if not self.exists(object_id):
+            raise ArchiveError(f"存档中没有对象 {object_id}（{self.object_path(object_id)}）。请检查客户编号。")
+        return verify_object(self.object_path(object_id))

@@ -1,0 +1,13 @@
+"""Inbox handling (design section 2): scan, settle detection, claim, release, quarantine, watch.
+
+Events are hints; a full scan of the inbox decides. A file is claimed by a same-filesystem
+rename into ``inbox/.dossier-work/<batch>/``; it is deleted only after the archive version
+holding it is durable, and anything left there by a crash goes back to the inbox at start-up.
+"""
+
+from .claim import claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, set_aside, write_receipt
+from .events import InboxEvents
+from .scan import RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
+
+__all__ = ["Entry", "InboxEvents", "RECEIPT_NAME", "RESERVED_DIRS", "SettleTracker", "claim", "done", "ignored",
+           "new_batch_dir", "recover_claims", "release", "remove_batch_dir", "scan", "set_aside", "write_receipt"]
