@@ -1,6 +1,14 @@
-"""The stage order: scan -> settle -> claim -> read -> route -> archive commit -> catalog.
+"""The order of the stages, and nothing else (design section 1).
 
-Only this module knows the order. One batch (one archive version) per client folder per pass.
+A pass over the inbox: ``scan`` every entry, keep what has ``settle``d, hold a client folder whose
+drop is still being written, then run every group of settled files (one client folder, or the inbox
+root) through :data:`STAGES`, in order::
+
+    claim -> read -> route -> commit -> receipt -> catalog
+
+One group becomes one archive version per client. Each stage is a method ``_<name>`` taking the
+group; a stage records what happened to each file in ``group.outcomes`` and never raises for one
+bad file (it is quarantined with its reason instead). ``_cleanup`` always runs last.
 """
 
 from __future__ import annotations
@@ -10,36 +18,61 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from dossier import intake
-from dossier.archive import Archive, Batch, Item, Snapshot, accesslog
+from dossier.archive import Archive, Batch, Item, Snapshot, accesslog, fixity
 from dossier.catalog import Catalog
-from dossier.outputs import receipt_text, report_files
 from dossier.codes import find_credit_codes
 from dossier.config import Config
 from dossier.errors import DossierError, ReadError, UsageError
 from dossier.intake import Entry
 from dossier.models import Outcome, Progress, Reading, Understanding
 from dossier.naming import client_id_for
-from dossier.reading.document import Interrupted, looks_complete, read_document, sniff
-from dossier.reading.understand import document_name, understand
+from dossier.outputs import receipt_text, report_files
+from dossier.outputs.reports import install_defaults
+from dossier.reading import Interrupted, document_name, looks_complete, read_document, sniff, understand
 
 log = logging.getLogger(__name__)
 
 QUARANTINE_TITLE = "收件失败：文件已移入 _failed 隔离文件夹"
 UNSORTED_TITLE = "无法确定客户：文件已移入 _unsorted 待分拣文件夹"
 
+#: The stages every group of settled files goes through, in this order.
+STAGES: tuple[str, ...] = (
+    "claim",    # rename into the private work folder (intake)
+    "read",     # text layer or OCR, type and fields; an unreadable file is quarantined (reading)
+    "route",    # the client of each file: its folder, or the credit code it carries (root drops)
+    "commit",   # one new archive version per client; its reports are derived inside (archive, outputs)
+    "receipt",  # the clerk's receipt in the client folder (outputs)
+    "catalog",  # the SQLite cache follows the new heads (catalog)
+)
+
 
 @dataclass
 class Claimed:
+    """One file of a group on its way: the inbox entry, the claimed copy, what reading learnt."""
+
     entry: Entry
     path: Path
     reading: Reading | None = None
     understanding: Understanding = Understanding()
     codes: tuple[str, ...] = ()
+
+
+@dataclass
+class Group:
+    """The settled files of one client folder (``folder``) or of the inbox root (None) in one pass."""
+
+    folder: str | None
+    entries: list[Entry]
+    work: Path | None = None
+    claimed: list[Claimed] = field(default_factory=list)
+    clients: dict[str, list[Claimed]] = field(default_factory=dict)
+    heads: dict[str, Snapshot] = field(default_factory=dict)  # the new head of each client committed
+    outcomes: list[Outcome] = field(default_factory=list)
 
 
 class LazyOcr:
@@ -75,8 +108,6 @@ def init_home(config: Config) -> list[str]:
             folder.mkdir(parents=True)
             created.append(str(folder))
     Archive(config).init()
-    from dossier.outputs.reports import install_defaults
-
     created += [str(p) for p in install_defaults(config.templates)]
     return created
 
@@ -96,9 +127,8 @@ class Pipeline:
         self.stop = threading.Event()
         self.progress = Progress()
         self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
-        # every version carries fresh reports of its own state (check -> reports, design section 1)
+        # every version carries fresh reports of its own state (checks -> outputs, design section 1)
         self.archive.derive = self._reports
-        self._latest: dict[str, Snapshot] = {}  # head snapshot of each client committed this pass
 
     def close(self) -> None:
         if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
@@ -129,9 +159,8 @@ class Pipeline:
         self.catalog.remove_missing(ids)
         return updated
 
-    # -- one pass over the inbox ------------------------------------------
+    # -- one pass over the inbox: scan, settle, group -----------------------
     def pass_once(self) -> tuple[list[Outcome], list[Entry]]:
-        self._latest.clear()
         entries = intake.scan(self.config.inbox)
         self.settle.prune({e.rel for e in entries})
         ready: list[Entry] = []
@@ -144,27 +173,30 @@ class Pipeline:
                 ready.append(entry)
             else:
                 pending.append(entry)
-        # A clerk's drop into one folder becomes one version: hold a folder's settled files
-        # while others in it are still being written (for at most a few quiet periods).
+        groups = self._groups(ready, pending)
+        self.progress = Progress(total=sum(len(g.entries) for g in groups))
+        for group in groups:
+            if self.stop.is_set():
+                break
+            outcomes += self.run(group)
+        self._log(outcomes)
+        return outcomes, pending
+
+    def _groups(self, ready: list[Entry], pending: list[Entry]) -> list[Group]:
+        """Settled files by client folder, root drops last. A clerk's drop into one folder becomes one
+        version: a folder's settled files are held while others in it are still being written (for at
+        most a few quiet periods); root files wait for every folder, one of which may be their client."""
         busy = {e.incoming.folder for e in pending}
         hold_limit = 4 * self.config.settle_seconds
-        groups: dict[str | None, list[Entry]] = defaultdict(list)
-        # Root-level files are routed to existing clients: let the folders settle first, since
-        # one of them may be the client a root file belongs to.
         folders_busy = any(folder is not None for folder in busy)
+        by_folder: dict[str | None, list[Entry]] = defaultdict(list)
         for entry in ready:
             held = entry.incoming.folder in busy or (entry.incoming.folder is None and folders_busy)
             if held and self.settle.unchanged_for(entry) < hold_limit:
                 pending.append(entry)
             else:
-                groups[entry.incoming.folder].append(entry)
-        self.progress = Progress(total=len(ready))
-        for folder in sorted(groups, key=lambda f: (f is None, f or "")):
-            if self.stop.is_set():
-                break
-            outcomes += self._process_group(folder, groups[folder])
-        self._log(outcomes)
-        return outcomes, pending
+                by_folder[entry.incoming.folder].append(entry)
+        return [Group(folder, by_folder[folder]) for folder in sorted(by_folder, key=lambda f: (f is None, f or ""))]
 
     def _ready(self, entry: Entry) -> bool:
         if not self.settle.ready(entry):
@@ -188,74 +220,39 @@ class Pipeline:
         dest = intake.set_aside(entry.path, entry, self.config.failed, reason, QUARANTINE_TITLE)
         return Outcome(entry.incoming.source, "quarantined", reason, moved_to=self._rel(dest))
 
-    def _process_group(self, folder: str | None, entries: list[Entry]) -> list[Outcome]:
-        batch_dir = intake.new_batch_dir(self.config)
-        outcomes: list[Outcome] = []
+    # -- the stages of a group --------------------------------------------
+    def run(self, group: Group) -> list[Outcome]:
+        """Run one group through every stage of :data:`STAGES`; the work folder is always removed."""
+        group.work = intake.new_batch_dir(self.config)
         try:
-            claimed = [Claimed(e, p) for e in entries if (p := intake.claim(e, batch_dir)) is not None]
-            readable: list[Claimed] = []
-            for item in claimed:
-                problem = None
-                if not self.stop.is_set():
-                    self._step(item.entry.incoming.source)
-                    problem = self._read(item)
-                if problem:
-                    dest = intake.set_aside(item.path, item.entry, self.config.failed, problem, QUARANTINE_TITLE)
-                    outcomes.append(Outcome(item.entry.incoming.source, "quarantined", problem,
-                                            moved_to=self._rel(dest)))
-                elif item.reading is None:  # the service is stopping: back to the inbox, untouched
-                    intake.release(item.path, batch_dir, self.config.inbox)
-                    outcomes.append(Outcome(item.entry.incoming.source, "pending", "服务停止，下次启动时处理"))
-                else:
-                    readable.append(item)
-            if folder is None:
-                routed, unsorted = self._route(readable)
-                outcomes += unsorted
-                for client, items in routed.items():
-                    outcomes += self._store(client, None, items, batch_dir)
-            elif readable:
-                client = self._client_for_folder(folder, readable)
-                outcomes += self._store(client, folder, readable, batch_dir)
-            if folder is not None and outcomes:
-                self._receipt(self.config.inbox / entries[0].rel.split("/")[0], folder, outcomes)
+            for name in STAGES:
+                getattr(self, f"_{name}")(group)
         finally:
-            intake.remove_batch_dir(batch_dir)
-        return outcomes
+            intake.remove_batch_dir(group.work)
+        return group.outcomes
 
-    def _reports(self, snap: Snapshot) -> dict[str, bytes]:
-        """Reports of a version. A user's broken template never blocks archiving the documents:
-        the packaged default is used instead, and the error is logged for the administrator."""
-        try:
-            return report_files(snap, self.config.templates)
-        except Exception as exc:
-            message = exc.message if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
-            log.error("报告模板有问题，本次改用默认模板生成报告（请运行 `dossier templates check`）：%s", message)
-        try:
-            return report_files(snap, None)
-        except Exception:
-            log.exception("reports of %s %s could not be rendered; archived without fresh reports",
-                          snap.client, snap.version)
-            return {}
+    def _claim(self, group: Group) -> None:
+        group.claimed = [Claimed(e, p) for e in group.entries if (p := intake.claim(e, group.work)) is not None]
 
-    def _receipt(self, folder_path: Path, folder: str, outcomes: list[Outcome]) -> None:
-        """Tell the clerk, in the client folder, what this batch did and what is still missing."""
-        if not folder_path.is_dir():
-            return
-        client = next((o.client for o in outcomes if o.client), None)
-        try:
-            snap = self._latest.get(client) if client else None
-            if client and snap is None and self.archive.exists(client):
-                snap = self.archive.snapshot(client)
-            intake.write_receipt(folder_path, receipt_text(snap, folder, outcomes))
-        except Exception:  # a receipt is a courtesy: it never costs a batch
-            log.exception("receipt for %s not written", folder)
+    def _read(self, group: Group) -> None:
+        readable: list[Claimed] = []
+        for item in group.claimed:
+            source = item.entry.incoming.source
+            problem = None
+            if not self.stop.is_set():
+                self._step(source)
+                problem = self._read_one(item)
+            if problem:
+                dest = intake.set_aside(item.path, item.entry, self.config.failed, problem, QUARANTINE_TITLE)
+                group.outcomes.append(Outcome(source, "quarantined", problem, moved_to=self._rel(dest)))
+            elif item.reading is None:  # the service is stopping: back to the inbox, untouched
+                intake.release(item.path, group.work, self.config.inbox)
+                group.outcomes.append(Outcome(source, "pending", "服务停止，下次启动时处理"))
+            else:
+                readable.append(item)
+        group.claimed = readable
 
-    def _step(self, source: str) -> None:
-        self.progress.current = source
-        self.on_progress(self.progress)
-        self.progress.done += 1
-
-    def _read(self, item: Claimed) -> str | None:
+    def _read_one(self, item: Claimed) -> str | None:
         """Read and understand one claimed file; a reason to quarantine it, or None."""
         source = item.entry.incoming.source
         try:
@@ -274,28 +271,17 @@ class Pipeline:
             log.exception("understanding %s failed", source)
             item.understanding = Understanding(problems=(f"识别时发生内部错误（{type(exc).__name__}），请人工查看",))
         item.reading = reading
-        name = Path(source).name
-        item.codes = tuple(find_credit_codes(name + "\n" + reading.text))
+        item.codes = tuple(find_credit_codes(Path(source).name + "\n" + reading.text))
         return None
 
-    # -- routing ---------------------------------------------------------
-    def _client_for_folder(self, folder: str, items: list[Claimed]) -> str:
-        found = self.catalog.find_client(folder)
-        if found:
-            return found[0]
-        if self.archive.exists(client_id_for(folder)):
-            return client_id_for(folder)
-        codes = {c for item in items for c in item.codes}
-        if len(codes) == 1:
-            found = self.catalog.find_client(codes.pop())
-            if found:
-                return found[0]
-        return self.archive.new_client_id(folder)
-
-    def _route(self, items: list[Claimed]) -> tuple[dict[str, list[Claimed]], list[Outcome]]:
+    def _route(self, group: Group) -> None:
+        if not group.claimed:
+            return
+        if group.folder is not None:
+            group.clients = {self._client_for_folder(group.folder, group.claimed): group.claimed}
+            return
         routed: dict[str, list[Claimed]] = defaultdict(list)
-        unsorted: list[Outcome] = []
-        for item in items:
+        for item in group.claimed:
             clients = sorted({c for code in item.codes for c in self.catalog.find_client(code)})
             if len(clients) == 1:
                 routed[clients[0]].append(item)
@@ -310,36 +296,92 @@ class Pipeline:
                 reason = (f"文件中的统一社会信用代码对应多个客户（{'、'.join(clients)}），无法自动分拣。"
                           "请把文件放入对应客户的文件夹。")
             dest = intake.set_aside(item.path, item.entry, self.config.unsorted, reason, UNSORTED_TITLE)
-            unsorted.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))
-        return routed, unsorted
+            group.outcomes.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))
+        group.clients = dict(routed)
 
-    # -- commit ------------------------------------------------------------
-    def _store(self, client: str, folder: str | None, items: list[Claimed], batch_dir: Path) -> list[Outcome]:
-        batch = Batch(
-            items=[Item(i.entry.incoming, i.path, i.reading, i.understanding,
-                        document_name(i.understanding, Path(i.entry.incoming.source).name)) for i in items],
-            credit_codes=[c for i in items for c in i.codes],
-        )
-        try:
-            outcomes = self.archive.store_batch(client, folder, batch)
-        except Exception as exc:
-            message = exc.message if isinstance(exc, DossierError) else f"内部错误：{type(exc).__name__}: {exc}"
-            if not isinstance(exc, DossierError):
-                log.exception("commit to %s failed", client)
-            else:
-                log.error("归档失败（客户 %s）：%s", client, message)
+    def _client_for_folder(self, folder: str, items: list[Claimed]) -> str:
+        found = self.catalog.find_client(folder)
+        if found:
+            return found[0]
+        if self.archive.exists(client_id_for(folder)):
+            return client_id_for(folder)
+        codes = {c for item in items for c in item.codes}
+        if len(codes) == 1:
+            found = self.catalog.find_client(codes.pop())
+            if found:
+                return found[0]
+        return self.archive.new_client_id(folder)
+
+    def _commit(self, group: Group) -> None:
+        for client, items in group.clients.items():
+            batch = Batch(
+                items=[Item(i.entry.incoming, i.path, i.reading, i.understanding,
+                            document_name(i.understanding, Path(i.entry.incoming.source).name)) for i in items],
+                credit_codes=[c for i in items for c in i.codes],
+            )
+            try:
+                outcomes = self.archive.store_batch(client, group.folder, batch)
+            except Exception as exc:
+                message = exc.message if isinstance(exc, DossierError) else f"内部错误：{type(exc).__name__}: {exc}"
+                if not isinstance(exc, DossierError):
+                    log.exception("commit to %s failed", client)
+                else:
+                    log.error("归档失败（客户 %s）：%s", client, message)
+                for item in items:
+                    intake.release(item.path, group.work, self.config.inbox)
+                group.outcomes += [Outcome(i.entry.incoming.source, "pending", f"归档失败，文件已留在收件箱：{message}",
+                                           client) for i in items]
+                continue
             for item in items:
-                intake.release(item.path, batch_dir, self.config.inbox)
-            return [Outcome(i.entry.incoming.source, "pending", f"归档失败，文件已留在收件箱：{message}", client)
-                    for i in items]
-        for item in items:
-            intake.done(item.path, batch_dir)
+                intake.done(item.path, group.work)
+            group.outcomes += outcomes
+            try:
+                group.heads[client] = self.archive.snapshot(client, with_text=True)  # read once: receipt and catalog
+            except Exception:  # the archive is the truth; the catalog catches up at next start
+                log.exception("reading the new head of %s failed", client)
+
+    def _receipt(self, group: Group) -> None:
+        """Tell the clerk, in the client folder, what this batch did and what is still missing."""
+        if group.folder is None or not group.outcomes:
+            return
+        folder_path = self.config.inbox / group.entries[0].rel.split("/")[0]
+        if not folder_path.is_dir():
+            return
+        client = next((o.client for o in group.outcomes if o.client), None)
         try:
-            self._latest[client] = self.archive.snapshot(client, with_text=True)  # read once: catalog and receipt
-            self.catalog.update(self._latest[client])
-        except Exception:  # the archive is the truth; the catalog catches up at next start
-            log.exception("catalog update for %s failed", client)
-        return outcomes
+            snap = group.heads.get(client) if client else None
+            if client and snap is None and self.archive.exists(client):
+                snap = self.archive.snapshot(client)
+            intake.write_receipt(folder_path, receipt_text(snap, group.folder, group.outcomes))
+        except Exception:  # a receipt is a courtesy: it never costs a batch
+            log.exception("receipt for %s not written", group.folder)
+
+    def _catalog(self, group: Group) -> None:
+        for client, snap in group.heads.items():
+            try:
+                self.catalog.update(snap)
+            except Exception:  # the archive is the truth; the catalog catches up at next start
+                log.exception("catalog update for %s failed", client)
+
+    def _reports(self, snap: Snapshot) -> dict[str, bytes]:
+        """Reports of a version. A user's broken template never blocks archiving the documents:
+        the packaged default is used instead, and the error is logged for the administrator."""
+        try:
+            return report_files(snap, self.config.templates)
+        except Exception as exc:
+            message = exc.message if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
+            log.error("报告模板有问题，本次改用默认模板生成报告（请运行 `dossier templates check`）：%s", message)
+        try:
+            return report_files(snap, None)
+        except Exception:
+            log.exception("reports of %s %s could not be rendered; archived without fresh reports",
+                          snap.client, snap.version)
+            return {}
+
+    def _step(self, source: str) -> None:
+        self.progress.current = source
+        self.on_progress(self.progress)
+        self.progress.done += 1
 
     # -- drivers -------------------------------------------------------------
     def ingest(self, wait: bool = True, on_wait: Callable[[int], None] | None = None) -> list[Outcome]:
@@ -364,14 +406,12 @@ class Pipeline:
         events = intake.InboxEvents(self.config.inbox, polling, self.config.poll_seconds)
         events.start()
         next_rescan = 0.0
-        period = self.config.verify_hours * 3600
-        fixity: threading.Thread | None = None
+        schedule = fixity.Schedule(self.archive, self.config.state_dir, self.config.verify_hours, self.stop)
         pending = False
         try:
             while not self.stop.is_set():
                 now = time.monotonic()
-                if period > 0 and time.time() >= self._last_verify() + period and not (fixity and fixity.is_alive()):
-                    fixity = self._verify_in_background()
+                schedule.tick()
                 if events.wake.is_set() or pending or now >= next_rescan:
                     events.wake.clear()
                     try:
@@ -394,52 +434,9 @@ class Pipeline:
         finally:
             events.stop()
 
-    # -- fixity ------------------------------------------------------------------
     def verify_all(self) -> dict:
-        """Re-hash every stored file of every client; log the result; damage is logged as an error."""
-        started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        damaged: dict[str, list[str]] = {}
-        checked = 0
-        for client in self.archive.client_ids():
-            if self.stop.is_set():
-                break
-            problems = self.archive.verify(client)
-            checked += 1
-            if problems:
-                damaged[client] = [f"{p.path}（{p.detail}）" for p in problems]
-        result = {"time": started, "clients": checked, "damaged": damaged, "complete": not self.stop.is_set()}
-        self.config.state_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.config.state_dir / "fixity.log.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(result, ensure_ascii=False) + "\n")
-        alert = self.config.state_dir / "FIXITY-ALERT.txt"
-        if damaged:
-            lines = [f"{started} 固定性校验发现档案损坏，请立即从备份恢复下列文件并运行 `dossier verify` 复核："]
-            lines += [f"  {client}: {item}" for client, items in damaged.items() for item in items]
-            alert.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            for line in lines:
-                log.error("%s", line)
-        else:
-            alert.unlink(missing_ok=True)
-            log.info("固定性校验完成：%d 个客户档案完好", checked)
-        return result
-
-    def _last_verify(self) -> float:
-        """When the last fixity check ended (its log's mtime), so restarts keep the schedule."""
-        try:
-            return (self.config.state_dir / "fixity.log.jsonl").stat().st_mtime
-        except FileNotFoundError:
-            return 0.0
-
-    def _verify_in_background(self) -> threading.Thread:
-        thread = threading.Thread(target=self._verify_safely, name="dossier-fixity", daemon=True)
-        thread.start()
-        return thread
-
-    def _verify_safely(self) -> None:
-        try:
-            self.verify_all()
-        except Exception:
-            log.exception("scheduled fixity check failed")
+        """Re-hash every stored file of every client; log the result (``archive.fixity``)."""
+        return fixity.verify_all(self.archive, self.config.state_dir, self.stop)
 
     def request_stop(self) -> None:
         self.stop.set()

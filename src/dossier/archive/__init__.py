@@ -7,10 +7,10 @@
 ``accesslog`` the access log kept in each object's ``logs/`` (outside versions)
 """
 
-from dossier.archive import accesslog
+from dossier.archive import accesslog, fixity
 from dossier.archive.dossier import Archive
 from dossier.archive.records import (DOCUMENTS, DOSSIER_JSON, EXTRACTED, HISTORY, NOTES, REPORTS, Batch, Document,
                                      Item, Snapshot, diff_states, extracted_path)
 
 __all__ = ["Archive", "Batch", "DOCUMENTS", "DOSSIER_JSON", "Document", "EXTRACTED", "HISTORY", "Item", "NOTES",
-           "REPORTS", "Snapshot", "accesslog", "diff_states", "extracted_path"]
+           "REPORTS", "Snapshot", "accesslog", "diff_states", "extracted_path", "fixity"]
