@@ -1,15 +1,24 @@
 """Reading: what a claimed file says (design section 1, the second stage).
 
-``document``   media type, completeness, page count, the PDF text layer, OCR for pages without text
+``sniff``      media type and completeness from one open (remembered across the settle check)
+``pdf``        pypdfium2: page count, encryption, the text layer laid out as pdfplumber does;
+               pdfplumber only for the ruled tables of statement pages
+``cache``      readings by content SHA-512 and reader settings, in the home's state folder
+``document``   ``read_batch`` (many files, their OCR pages in one stream of the pool) and
+               ``read_document`` (one file)
 ``ocr/``       the OCR engines, line grouping, page rendering and the worker pool
 ``classify``   document type from the text (rules/doctypes.toml)
 ``fields``     key fields of a typed document, validated (check digits, dates, amounts)
 ``understand`` type + fields + review flags for one read document; its archive name
 
-Nothing here writes anything: every function maps plain data (a path, a Reading) to plain data.
+Nothing here writes anything but the reading cache: every function maps plain data (a path, a
+Reading) to plain data.
 """
 
-from dossier.reading.document import Interrupted, looks_complete, read_document, sniff
+from dossier.reading.cache import ReadingCache, ReadSettings
+from dossier.reading.document import Interrupted, read_batch, read_document, settings_for
+from dossier.reading.sniff import looks_complete, probe, sniff
 from dossier.reading.understand import document_name, understand
 
-__all__ = ["Interrupted", "document_name", "looks_complete", "read_document", "sniff", "understand"]
+__all__ = ["Interrupted", "ReadSettings", "ReadingCache", "document_name", "looks_complete", "probe",
+           "read_batch", "read_document", "settings_for", "sniff", "understand"]

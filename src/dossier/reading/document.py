@@ -1,75 +1,32 @@
-"""Reading stage: media type, completeness, page count and the PDF text layer.
+"""Reading stage: what the claimed files say, each read once.
 
-Issue "Reading and extraction" replaces the internals (OCR for scans); the slot stays:
-``read_document(path) -> Reading`` or ``ReadError`` with a Chinese reason.
+``read_batch(paths, settings, ocr, cache)`` reads many files together: for each file one sniff
+(``sniff.probe``, remembered from the settle check), one pypdfium2 open (page count, encryption,
+text layer: ``pdf``), a look in the reading cache (``cache``: the same bytes are never read or
+OCRed twice); then every page without usable text, of every file of the batch, goes to the OCR pool
+in one stream, so two workers are busy even when each file is a one-page scan.
+
+``read_document(path, ...)`` is the same for one file: a Reading, or ReadError with the reason a
+clerk should see, or Interrupted.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from dossier.errors import ReadError
 from dossier.models import Page, Reading
+from dossier.reading import pdf as pdfium_text
+from dossier.reading.cache import HASH_TEXT_LIMIT, ReadingCache, ReadSettings, file_sha512
 from dossier.reading.ocr import PageRef
+from dossier.reading.pdf import pdf_tables
+from dossier.reading.sniff import SUPPORTED, looks_complete, probe, sniff
 
 log = logging.getLogger(__name__)
-
-_EXT_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".doc": "application/msword",
-    ".xls": "application/vnd.ms-excel",
-    ".ofd": "application/ofd",
-}
-_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"BM", "image/bmp"),
-)
-SUPPORTED = "PDF、JPG、PNG、TIFF、BMP、Word、Excel、OFD"
-
-
-def sniff(path: Path) -> str | None:
-    """Media type from the first bytes (names lie), or None when not a supported document."""
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    # Some scanners write a few bytes of junk before the PDF header: allow it within the first KiB.
-    if b"%PDF-" in head:
-        return "application/pdf"
-    for magic, media_type in _MAGIC:
-        if head.startswith(magic):
-            return media_type
-    ext = path.suffix.lower()
-    if head.startswith(b"PK\x03\x04") and ext in (".docx", ".xlsx", ".ofd"):
-        return _EXT_TYPES[ext]
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and ext in (".doc", ".xls"):
-        return _EXT_TYPES[ext]
-    return None
-
-
-def looks_complete(path: Path, media_type: str) -> bool:
-    """Cheap end-of-file check: a file still being copied usually lacks its trailer."""
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        fh.seek(max(0, size - 2048))
-        tail = fh.read()
-    if media_type == "application/pdf":
-        return b"%%EOF" in tail
-    if media_type == "image/jpeg":
-        return b"\xff\xd9" in tail[-64:]
-    if media_type == "image/png":
-        return b"IEND" in tail[-64:]
-    if media_type.startswith("application/vnd.openxml") or media_type == "application/ofd":
-        return b"PK\x05\x06" in tail
-    return True
-
 
 MIN_TEXT_CHARS = 20  # a page with fewer visible characters in its text layer is treated as a scan
 
@@ -84,70 +41,193 @@ class PageOcr(Protocol):
     def imap(self, items: Iterable) -> Iterator: ...
 
 
+def settings_for(config, ocr: PageOcr | None = None) -> ReadSettings:
+    """The reader's settings from a ``dossier.config.Config``."""
+    return ReadSettings(config.read_max_pages, _engine_name(ocr), config.ocr_max_pages, config.ocr_dpi)
+
+
+def _engine_name(ocr: PageOcr | None) -> str:
+    return "none" if ocr is None else str(getattr(ocr, "engine", type(ocr).__name__))
+
+
 def read_document(path: Path, max_pages: int = 500, ocr: PageOcr | None = None, ocr_max_pages: int = 30,
-                  ocr_dpi: int = 200, should_stop: Callable[[], bool] = lambda: False) -> Reading:
+                  ocr_dpi: int = 200, should_stop: Callable[[], bool] = lambda: False,
+                  cache: ReadingCache | None = None) -> Reading:
     """Read one file: text layer first, OCR only for pages without usable text.
 
     Raises ReadError with the reason a clerk should see, or Interrupted.
     """
+    settings = ReadSettings(max_pages, _engine_name(ocr), ocr_max_pages, ocr_dpi)
+    result = read_batch([path], settings, ocr, cache, should_stop)[0]
+    if isinstance(result, ReadError):
+        raise result
+    if result is None:
+        raise Interrupted()
+    return result
+
+
+@dataclass
+class _File:
+    """One file of a batch between its text layer and its OCR."""
+
+    media_type: str
+    count: int
+    pages: list[Page | None]
+    todo: list[tuple[int, PageRef]]
+    notes: list[str] = field(default_factory=list)
+    digest: str | None = None
+    failed: bool = False  # a page's OCR failed: the reading is not cached
+
+
+def read_batch(paths: Sequence[Path], settings: ReadSettings, ocr: PageOcr | None = None,
+               cache: ReadingCache | None = None, should_stop: Callable[[], bool] = lambda: False,
+               on_file: Callable[[int], None] | None = None) -> list[Reading | ReadError | None]:
+    """Read every file of ``paths``; per file a Reading, a ReadError (quarantine it with its
+    message), or None when the service is stopping before the file was read (put it back).
+
+    ``on_file(k)`` is called as file ``k`` is started (progress). A reader bug costs its file only
+    (a ReadError saying so), never the batch.
+    """
+    results: list[Reading | ReadError | None] = [None] * len(paths)
+    waiting: dict[int, _File] = {}
+    for k, path in enumerate(paths):
+        if should_stop():
+            return results
+        if on_file:
+            on_file(k)
+        try:
+            found = _prepare(Path(path), settings, cache, ocr is not None)
+        except ReadError as exc:
+            results[k] = exc
+            continue
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the service
+            log.exception("reading %s failed", path)
+            results[k] = ReadError(f"读取时发生内部错误（{type(exc).__name__}: {exc}），请联系系统管理员。")
+            continue
+        if isinstance(found, Reading):
+            results[k] = found
+        else:
+            waiting[k] = found
+    if not waiting:
+        return results
     try:
-        size = path.stat().st_size
+        stopped = _ocr_all(waiting, settings, ocr, should_stop)
+    except Exception as exc:  # noqa: BLE001 - the OCR engine cannot run at all
+        log.exception("OCR failed for a batch of %d files", len(waiting))
+        for k in waiting:
+            results[k] = ReadError(f"读取时发生内部错误（{type(exc).__name__}: {exc}），请联系系统管理员。")
+        return results
+    for k, f in waiting.items():
+        if stopped and any(p is None for p in f.pages):
+            continue  # not finished: back to the inbox
+        reading = Reading(media_type=f.media_type, pages=f.count, page_texts=tuple(f.pages), notes=tuple(f.notes))
+        results[k] = reading
+        if cache is not None and not f.failed and ocr is not None:
+            if f.digest is None:
+                f.digest = file_sha512(paths[k])
+            cache.put(f.digest, settings, reading)
+    return results
+
+
+def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can_ocr: bool) -> Reading | _File:
+    """The finished Reading (cached, text layer only, not a PDF or image), or the pages still to OCR."""
+    try:
+        found = probe(path)
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror}") from exc
-    if size == 0:
+    if found.size == 0:
         raise ReadError("文件为空（0 字节），可能是复制失败。请重新扫描或复制后放入收件箱。")
-    media_type = sniff(path)
+    media_type = found.media_type
     if media_type is None:
         raise ReadError(
             f"不是可识别的文档格式（支持 {SUPPORTED}）。如果是压缩包或其他格式，请转换后重新放入。"
         )
-    if not looks_complete(path, media_type):
+    if not found.complete:
         raise ReadError("文件不完整（缺少文件结束标记），可能复制中断或文件已损坏。请重新扫描或复制。")
-    if media_type == "application/pdf":
-        count, layer, notes = _read_pdf(path, max_pages)
-        pages = [Page(i + 1, text, "text") if _usable(text) else None for i, text in enumerate(layer)]
-        todo = [(i, PageRef(str(path), i, 0, ocr_dpi)) for i, page in enumerate(pages) if page is None]
+    digest = None
+    pdf = media_type == "application/pdf"
+    if cache is not None and (media_type.startswith("image/") or (pdf and found.size <= HASH_TEXT_LIMIT)):
+        digest = file_sha512(path)
+        hit = cache.get(digest, settings)
+        if hit is not None:
+            return hit
+    if pdf:
+        document = pdfium_text.open_pdf(path)
+        try:
+            count = len(document)
+            layer, notes = pdfium_text.text_layer(document, settings.max_pages)
+        finally:
+            document.close()
+        pages: list[Page | None] = [Page(i + 1, text, "text") if _usable(text) else None
+                                    for i, text in enumerate(layer)]
+        todo = [(i, PageRef(str(path), i, 0, settings.ocr_dpi)) for i, page in enumerate(pages) if page is None]
     elif media_type.startswith("image/"):
         count = _image_frames(path)
         pages = [None] * count
-        todo = [(i, PageRef(str(path), None, i, ocr_dpi)) for i in range(count)]
+        todo = [(i, PageRef(str(path), None, i, settings.ocr_dpi)) for i in range(count)]
         notes = []
     else:
         _check_zip(path, media_type)
         return Reading(media_type=media_type, pages=None)
-    notes += _ocr_into(pages, todo, ocr, ocr_max_pages, should_stop)
-    return Reading(media_type=media_type, pages=count, page_texts=tuple(pages), notes=tuple(notes))
+    if not todo:
+        reading = Reading(media_type=media_type, pages=count, page_texts=tuple(pages), notes=tuple(notes))
+        if cache is not None and digest is not None:
+            cache.put(digest, settings, reading)
+        return reading
+    if cache is not None and digest is None and can_ocr:  # a large PDF: worth hashing before OCR
+        digest = file_sha512(path)
+        hit = cache.get(digest, settings)
+        if hit is not None:
+            return hit
+    return _File(media_type, count, pages, todo, notes, digest)
+
+
+def _ocr_all(files: dict[int, _File], settings: ReadSettings, ocr: PageOcr | None, should_stop) -> bool:
+    """OCR the pages of every file in one stream of the pool, in place; True if stopped early."""
+    refs: list[tuple[_File, int, PageRef]] = []
+    for f in files.values():
+        if ocr is None:
+            for i, _ref in f.todo:
+                f.pages[i] = Page(i + 1, "", "none")
+            f.notes.append(f"{len(f.todo)} 页为扫描图像，未启用 OCR，需人工查看")
+            continue
+        limit = settings.ocr_max_pages
+        for i, _ref in f.todo[limit:]:
+            f.pages[i] = Page(i + 1, "", "none")
+        if len(f.todo) > limit:
+            f.notes.append(f"超过 OCR 页数上限（{limit} 页），其余 {len(f.todo) - limit} 页未识别")
+        refs += [(f, i, ref) for i, ref in f.todo[:limit]]
+    if not refs:
+        return False
+    results = ocr.imap([ref for _f, _i, ref in refs])
+    try:
+        for (f, i, _ref), result in zip(refs, results):
+            if isinstance(result, Exception):
+                f.pages[i] = Page(i + 1, "", "none")
+                # before the limit note, as a file read alone had them
+                f.notes.insert(_failure_slot(f), f"第 {i + 1} 页 OCR 失败：{getattr(result, 'message', result)}")
+                f.failed = True
+            else:
+                f.pages[i] = Page(i + 1, result.text, "ocr", result.confidence, result.rotation,
+                                  tuple((line.text, line.confidence) for line in result.lines))
+            if should_stop():
+                return True
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()  # an abandoned imap drops the pages still in flight
+    return False
+
+
+def _failure_slot(f: _File) -> int:
+    for n, note in enumerate(f.notes):
+        if note.startswith("超过 OCR 页数上限"):
+            return n
+    return len(f.notes)
 
 
 def _usable(text: str) -> bool:
     return sum(1 for ch in text if not ch.isspace()) >= MIN_TEXT_CHARS
-
-
-def _ocr_into(pages: list, todo: list, ocr: PageOcr | None, limit: int, should_stop) -> list[str]:
-    """Fill the pages without text by OCR, in place; returns notes for the record."""
-    notes: list[str] = []
-    if not todo:
-        return notes
-    if ocr is None:
-        for i, _ref in todo:
-            pages[i] = Page(i + 1, "", "none")
-        return [f"{len(todo)} 页为扫描图像，未启用 OCR，需人工查看"]
-    skipped = todo[limit:]
-    todo = todo[:limit]
-    for (i, _ref), result in zip(todo, ocr.imap([ref for _i, ref in todo])):
-        if isinstance(result, Exception):
-            pages[i] = Page(i + 1, "", "none")
-            notes.append(f"第 {i + 1} 页 OCR 失败：{getattr(result, 'message', result)}")
-        else:
-            pages[i] = Page(i + 1, result.text, "ocr", result.confidence, result.rotation,
-                            tuple((line.text, line.confidence) for line in result.lines))
-        if should_stop():
-            raise Interrupted()
-    for i, _ref in skipped:
-        pages[i] = Page(i + 1, "", "none")
-    if skipped:
-        notes.append(f"超过 OCR 页数上限（{limit} 页），其余 {len(skipped)} 页未识别")
-    return notes
 
 
 def _check_zip(path: Path, media_type: str) -> None:
@@ -159,69 +239,6 @@ def _check_zip(path: Path, media_type: str) -> None:
             raise ReadError(f"文件已损坏，无法打开（{exc}）。请重新导出后放入。") from exc
         if bad:
             raise ReadError(f"文件已损坏（内部文件 {bad} 校验失败）。请重新导出后放入。")
-
-
-def _read_pdf(path: Path, max_pages: int) -> tuple[int, list[str], list[str]]:
-    """Page count and the text layer of the first ``max_pages`` pages."""
-    import pdfplumber
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    try:
-        # An open file, not a path: pypdf reads a whole path into memory.
-        with open(path, "rb") as fh, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(fh, strict=False)
-            if reader.is_encrypted:
-                try:
-                    ok = reader.decrypt("")
-                except Exception:
-                    ok = 0
-                if not ok:
-                    raise ReadError(
-                        "PDF 已加密，需要密码才能打开。请向客户索取未加密的文件，或打印后重新扫描。"
-                    )
-            pages = len(reader.pages)
-    except ReadError:
-        raise
-    except FileNotDecryptedError as exc:
-        raise ReadError("PDF 已加密，需要密码才能打开。请向客户索取未加密的文件。") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
-        raise ReadError(f"PDF 文件已损坏，无法解析（{type(exc).__name__}）。请重新扫描或向客户索取原件。") from exc
-    if pages == 0:
-        raise ReadError("PDF 没有任何页面。请重新扫描。")
-    notes: list[str] = []
-    texts: list[str] = []
-    try:
-        with pdfplumber.open(path) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                if number > max_pages:
-                    notes.append(f"仅读取前 {max_pages} 页")
-                    break
-                texts.append(page.extract_text() or "")
-                page.close()
-    except Exception as exc:  # pdfminer raises many types on damaged content streams
-        log.warning("text layer of %s unreadable: %s", path, exc)
-        notes.append(f"文本层无法读取（{type(exc).__name__}），改用 OCR")
-        texts = [""] * min(pages, max_pages)
-    return pages, texts, notes
-
-
-def pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[list[list[str | None]]]:
-    """Ruled tables of the given (1-based) pages of a text-layer PDF (statements)."""
-    import pdfplumber
-
-    tables: list = []
-    try:
-        with pdfplumber.open(path) as pdf:
-            for number in page_numbers:
-                if 1 <= number <= len(pdf.pages):
-                    tables += pdf.pages[number - 1].extract_tables()
-    except Exception as exc:
-        log.warning("tables of %s unreadable: %s", path, exc)
-    return tables
 
 
 def _image_frames(path: Path) -> int:
@@ -238,4 +255,5 @@ def _image_frames(path: Path) -> int:
     return frames
 
 
-__all__ = ["read_document", "pdf_tables", "sniff", "looks_complete", "Interrupted", "SUPPORTED"]
+__all__ = ["Interrupted", "PageOcr", "SUPPORTED", "looks_complete", "pdf_tables", "read_batch", "read_document",
+           "settings_for", "sniff"]

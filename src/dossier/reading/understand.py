@@ -1,7 +1,8 @@
 """Classification and fields for one read document: the stage between reading and archiving.
 
 Pure apart from one thing: statements are worth their ruled tables, which only the PDF holds,
-so this stage asks ``read.pdf_tables`` for them when the type calls for rows.
+so this stage asks ``pdf.pdf_tables`` (pdfplumber, only those pages) for them when the type calls
+for rows; every other page's text came from pypdfium2 in the read stage.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from pathlib import Path
 from dossier.models import Reading, Understanding
 from dossier.naming import safe_segment
 from dossier.reading.classify import classify
-from dossier.reading.document import pdf_tables
+from dossier.reading.pdf import pdf_tables
 from dossier.reading.fields import extract
 from dossier.rules import DocTypeRules, load_doctypes
 
-REVIEW_BELOW = 0.6  # classification, field or OCR confidence under this needs a person
-
-
 def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) -> Understanding:
     rules = rules or load_doctypes()
+    review_below = rules.thresholds.review_below  # classification, field or OCR confidence
     texts = list(reading.pages_text)
     unread = [p.number for p in reading.page_texts if p.method == "none"]
     if not any(t.strip() for t in texts):
@@ -29,7 +28,7 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
     problems: list[str] = []
     fields: dict = {}
     confidence: dict = {}
-    review = found.confidence < REVIEW_BELOW
+    review = found.confidence < review_below
     if review:
         problems.append(f"文档类型识别把握不足（{found.confidence:.2f}），请人工确认")
     if found.doc_type != "other":
@@ -44,7 +43,7 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
         problems += result.problems
         review = review or result.review
     ocr = reading.ocr_confidence
-    if ocr is not None and ocr < REVIEW_BELOW:
+    if ocr is not None and ocr < review_below:
         problems.append(f"扫描件文字识别把握不足（{ocr:.2f}），请人工核对")
         review = True
     if unread:

@@ -1,0 +1,120 @@
+"""What a file is, from its bytes (names lie), and whether it looks complete: one open, two reads.
+
+The intake's settle check and the read stage both ask; the answer is remembered by the file's
+identity (device, inode, size, mtime), which a claim by ``rename`` keeps, so a file is sniffed once
+on its way in however many times it is asked about.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+EXT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".ofd": "application/ofd",
+}
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"BM", "image/bmp"),
+)
+SUPPORTED = "PDF、JPG、PNG、TIFF、BMP、Word、Excel、OFD"
+HEAD = 1024  # some scanners write a few bytes of junk before the PDF header: allow it within the first KiB
+TAIL = 2048
+
+
+@dataclass(frozen=True)
+class Probe:
+    """``media_type``: None when not a supported document; ``complete``: its end-of-file mark is there."""
+
+    media_type: str | None
+    complete: bool
+    size: int
+
+
+_MEMO: OrderedDict[tuple, Probe] = OrderedDict()
+_MEMO_SIZE = 4096
+_LOCK = threading.Lock()
+
+
+def probe(path: Path) -> Probe:
+    """Media type and completeness of ``path`` from one open (head and tail); OSError if unreadable."""
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        with _LOCK:
+            known = _MEMO.get(key)
+            if known is not None:
+                _MEMO.move_to_end(key)
+                return known
+        head = fh.read(HEAD)
+        if st.st_size > len(head):
+            fh.seek(max(0, st.st_size - TAIL))
+            tail = fh.read()
+        else:
+            tail = head
+    media_type = media_type_of(head, Path(path).suffix)
+    found = Probe(media_type, media_type is not None and complete_tail(tail, media_type), st.st_size)
+    with _LOCK:
+        _MEMO[key] = found
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return found
+
+
+def media_type_of(head: bytes, suffix: str) -> str | None:
+    if b"%PDF-" in head[:HEAD]:
+        return "application/pdf"
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    ext = suffix.lower()
+    if head.startswith(b"PK\x03\x04") and ext in (".docx", ".xlsx", ".ofd"):
+        return EXT_TYPES[ext]
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and ext in (".doc", ".xls"):
+        return EXT_TYPES[ext]
+    return None
+
+
+def complete_tail(tail: bytes, media_type: str) -> bool:
+    """Cheap end-of-file check: a file still being copied usually lacks its trailer."""
+    if media_type == "application/pdf":
+        return b"%%EOF" in tail
+    if media_type == "image/jpeg":
+        return b"\xff\xd9" in tail[-64:]
+    if media_type == "image/png":
+        return b"IEND" in tail[-64:]
+    if media_type.startswith("application/vnd.openxml") or media_type == "application/ofd":
+        return b"PK\x05\x06" in tail
+    return True
+
+
+def sniff(path: Path) -> str | None:
+    """Media type from the first bytes, or None when not a supported document."""
+    return probe(path).media_type
+
+
+def looks_complete(path: Path, media_type: str) -> bool:
+    """The end-of-file mark of ``media_type`` is there (False for a file of another type)."""
+    found = probe(path)
+    return found.complete if found.media_type == media_type else _tail_check(path, media_type)
+
+
+def _tail_check(path: Path, media_type: str) -> bool:
+    size = os.stat(path).st_size
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - TAIL))
+        return complete_tail(fh.read(), media_type)
+
+
+__all__ = ["Probe", "SUPPORTED", "looks_complete", "media_type_of", "probe", "sniff"]
