@@ -15,7 +15,7 @@ import pytest
 
 from dossier import codes
 from dossier.checks.checklist import STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate, is_complete
-from dossier.rules import DEFAULT_CHECKLIST, load_checklist
+from dossier.rules import DEFAULT_CHECKLIST, DEFAULT_THRESHOLDS, load_checklist
 from dossier.errors import ConfigError
 
 
@@ -563,7 +563,7 @@ DEFAULT_TEXT = DEFAULT_CHECKLIST.read_text(encoding="utf-8")
 RULE_ERRORS = {
     "unknown_top_key": (("", "colour = 1\n"), "colour", "未知的键"),
     "bad_version": (("version = 1", "version = 2"), "version", "不支持的版本"),
-    "review_below_out_of_range": (("review_below = 0.6", "review_below = 1.5"), "review_below", "0 到 1"),
+    "review_below_moved_to_thresholds": (("", "review_below = 0.6\n"), "review_below", "已移至 thresholds.toml"),
     "unknown_field_in_identity_fields": (('identity_fields = ["credit_code"', 'identity_fields = ["code"'),
                                          "identity_fields[0]", "未知的字段名"),
     "licence_not_a_doctype": (('licence = "business_licence"', 'licence = "licence"'), "licence", "不是"),
@@ -635,13 +635,18 @@ def test_missing_rule_file(tmp_path):
 
 
 def test_default_rules_and_reload_after_edit(tmp_path):
+    """The tolerance lives in thresholds.toml beside the checklist; an edit there is read again."""
     assert load_checklist() is load_checklist(DEFAULT_CHECKLIST)
     path = tmp_path / "checklist.toml"
     path.write_text(DEFAULT_TEXT, encoding="utf-8")
+    thresholds = tmp_path / "thresholds.toml"
+    default_thresholds = DEFAULT_THRESHOLDS.read_text(encoding="utf-8")
+    thresholds.write_text(default_thresholds, encoding="utf-8")
     first = load_checklist(path)
     assert first.tolerance == 1.0 and load_checklist(path) is first
-    path.write_text(DEFAULT_TEXT.replace("tolerance = 1.0", "tolerance = 5.0"), encoding="utf-8")
-    os.utime(path, ns=(1, 1))
+    assert "total_tolerance = 1.0" in default_thresholds
+    thresholds.write_text(default_thresholds.replace("total_tolerance = 1.0", "total_tolerance = 5.0"), encoding="utf-8")
+    os.utime(thresholds, ns=(1, 1))
     edited = load_checklist(path)
     assert edited.tolerance == 5.0
     # The edited rules are used when passed: a 2-yuan difference is now tolerated.

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from dossier import config as config_mod
-from dossier.errors import ClientNotFound, DamageFound, DossierError
+from dossier.errors import ClientNotFound, DamageFound, DossierError, UsageError
 from dossier.models import Outcome, Progress
 from dossier.pipeline import Pipeline, init_home, is_home
 
@@ -64,7 +64,8 @@ class _Group(click.Group):
             raise _Failed(exc) from exc
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=config_mod.settings_help())
 @click.option("--home", type=click.Path(file_okay=False), default=None,
               help="主目录（含 inbox/、archive/、templates/、dossier.toml）。默认取 DOSSIER_HOME，再取当前目录。")
 @click.option("-v", "--verbose", is_flag=True, help="显示调试日志。")
@@ -344,6 +345,49 @@ def templates_check(obj: Ctx, files: tuple[str, ...]) -> None:
         raise DossierError(f"{bad} 个模板有问题，请按上面的提示修改后再运行 `dossier templates check`。")
 
 
+@cli.group(name="rules")
+def rules_group() -> None:
+    """规则文件（文档类型 doctypes.toml、核查清单 checklist.toml、阈值 thresholds.toml）。"""
+
+
+@rules_group.command(name="check")
+@click.argument("folder", type=click.Path(file_okay=False), required=False)
+@click.pass_obj
+def rules_check(obj: Ctx, folder: str | None) -> None:
+    """校验规则文件夹（默认：设置 rules_dir；未设置时为软件包自带的规则）；有错误时退出码为 1。"""
+    from dossier.rules import check_rules
+
+    target = Path(folder) if folder else obj.config.rules
+    if target is not None and not target.is_dir():
+        raise UsageError(f"规则文件夹 {target} 不存在。可用 `dossier rules init {target}` 复制一份默认规则。")
+    results = check_rules(target)
+    for r in results:
+        origin = "（软件包自带）" if r.packaged else ""
+        click.echo(f"{'有错误' if r.error else '正常'}  {r.path}{origin}")
+        if r.error:
+            click.echo(f"    {r.error}")
+    bad = sum(1 for r in results if r.error)
+    if bad:
+        raise DossierError(f"{bad} 个规则文件有错误，请按上面的提示修改后再运行 `dossier rules check`。")
+
+
+@rules_group.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False), required=False)
+@click.pass_obj
+def rules_init(obj: Ctx, folder: str | None) -> None:
+    """把软件包自带的规则复制到公司自己的规则文件夹（默认 主目录/rules；已有的文件不覆盖）。"""
+    from dossier.rules import install_rules
+
+    target = Path(folder) if folder else (obj.config.rules or obj.home / "rules")
+    written = install_rules(target)
+    for path in written:
+        click.echo(f"已复制 {path}")
+    if not written:
+        click.echo(f"{target} 中已有全部规则文件，未改动。")
+    if obj.config.rules is None or obj.config.rules.resolve() != target.resolve():
+        click.echo(f"要让系统使用这些规则，请在 {obj.home / 'dossier.toml'} 中写入：rules_dir = \"{target}\"")
+
+
 PRODUCTS = ("working_capital_loan", "project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance")
 
 
@@ -497,7 +541,6 @@ def pull(obj: Ctx, client: str, version: str | None, as_of: str | None, out: str
     from datetime import date
 
     from dossier.archive import accesslog
-    from dossier.errors import UsageError
     from dossier.outputs.bag import pull as pull_bag
 
     when = None
@@ -539,7 +582,6 @@ def pull(obj: Ctx, client: str, version: str | None, as_of: str | None, out: str
 @click.pass_obj
 def search(obj: Ctx, text: str, client: str | None, doc_type: str | None, limit: int, as_json: bool) -> None:
     """在全部档案文件的文本中查找（可查词语中间的任意片段，如公司名称中间的三个字）。"""
-    from dossier.errors import UsageError
 
     if not text.strip():
         raise UsageError("请给出要查找的文字，例如：dossier search 恒远机械")

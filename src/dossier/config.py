@@ -26,20 +26,25 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("inbox_dir", "inbox", "收件箱文件夹（相对于主目录）"),
-    Setting("archive_dir", "archive", "OCFL 档案库文件夹（相对于主目录）"),
-    Setting("templates_dir", "templates", "报告模板文件夹（相对于主目录）"),
-    Setting("settle_seconds", 5.0, "文件大小与修改时间保持不变多少秒后才视为写入完成", float),
+    Setting("inbox_dir", "inbox", "收件箱文件夹（相对主目录或绝对路径）"),
+    Setting("archive_dir", "archive", "OCFL 档案库文件夹（相对主目录或绝对路径）"),
+    Setting("templates_dir", "templates", "报告模板文件夹（相对主目录或绝对路径）"),
+    Setting("rules_dir", "", "公司自己的规则文件夹（doctypes.toml、checklist.toml、thresholds.toml，"
+            "用 `dossier rules init` 复制、`dossier rules check` 校验）；为空时用软件包自带的规则"),
+    Setting("settle_seconds", 5.0, "文件大小和修改时间保持不变多少秒才视为写入完成", float),
     Setting("rescan_seconds", 60.0, "监视模式下定期全量扫描收件箱的间隔（秒）", float),
-    Setting("poll_seconds", 2.0, "--polling 模式下的轮询间隔（秒）", float),
-    Setting("stale_seconds", 600.0, "PDF 缺少结束标记且多少秒未变化后判定为不完整并隔离", float),
+    Setting("poll_seconds", 2.0, "`--polling` 模式下的轮询间隔（秒）", float),
+    Setting("stale_seconds", 600.0, "PDF 缺少结束标记（`%%EOF`）时，静止多少秒后判定为不完整并隔离；"
+            "在此之前视为仍在复制", float),
     Setting("read_max_pages", 500, "读取文本层的最大页数，超出部分只记录页数", int),
-    Setting("ocr_engine", "rapid", "扫描件文字识别引擎：rapid（RapidOCR，随软件包离线提供）、fake（仅测试）、none（不识别）"),
-    Setting("ocr_workers", 2, "OCR 工作进程数（每个进程一个线程）", int),
-    Setting("ocr_max_pages", 30, "每个文件最多 OCR 的页数（其余页记为未识别）", int),
-    Setting("ocr_dpi", 200, "PDF 扫描页送 OCR 时的渲染分辨率（dpi）", int),
-    Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 表示不校验）", float),
-    Setting("user", "", "写入版本记录的操作人（默认当前系统用户）"),
+    Setting("ocr_engine", "rapid", "扫描件文字识别：`rapid`（RapidOCR，模型随软件包提供，完全离线）、"
+            "`none`（不识别，扫描件标记待复核）、`fake`（仅测试）"),
+    Setting("ocr_workers", 2, "OCR 工作进程数（每个进程单线程，监视服务保持响应）", int),
+    Setting("ocr_max_pages", 30, "每个文件最多识别的扫描页数（其余页记为未识别）", int),
+    Setting("ocr_dpi", 200, "扫描 PDF 页送识别时的渲染分辨率（dpi）", int),
+    Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 为关闭），结果记入 "
+            "`.dossier/fixity.log.jsonl`", float),
+    Setting("user", "", "写入版本记录的操作人（为空时取当前系统用户）"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -87,6 +92,11 @@ class Config:
         return self._path("templates_dir")
 
     @property
+    def rules(self) -> Path | None:
+        """The company's rule folder, or None for the packaged rules."""
+        return self._path("rules_dir") if self.values.get("rules_dir") else None
+
+    @property
     def state_dir(self) -> Path:
         """Private working state: catalog, locks, staging (beside the archive)."""
         return self.archive.parent / ".dossier"
@@ -130,6 +140,39 @@ class Config:
         return f"mailto:{self.operator}@{socket.gethostname() or 'localhost'}"
 
 
+def _shown(value: Any) -> str:
+    if value == "":
+        return "（空）"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def settings_markdown() -> str:
+    """The settings table of the README (a test keeps the README equal to this)."""
+    rows = ["| 设置 | 默认 | 含义 |", "|---|---|---|"]
+    rows += [f"| `{s.name}` | {f'`{s.default}`' if s.kind is str and s.default else _shown(s.default)} | {s.help} |"
+             for s in SETTINGS]
+    return "\n".join(rows) + "\n"
+
+
+def settings_help() -> str:
+    """The settings as ``dossier --help`` lists them."""
+    lines = ["\b", "设置（主目录的 dossier.toml，或环境变量 DOSSIER_<设置名大写>）："]  # \b: click keeps the lines
+    lines += [f"  {s.name} = {_shown(s.default)}    {s.help.replace('`', '')}" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+def settings_toml() -> str:
+    """A documented dossier.toml in which every setting is commented out at its default."""
+    lines = ["# dossier.toml：dossier 的设置。去掉行首的 # 并修改取值即可生效；环境变量 DOSSIER_<设置名大写>",
+             "# 优先于本文件，命令行参数优先于环境变量。本文件由 `dossier init` 生成（dossier.toml.example）。", ""]
+    for s in SETTINGS:
+        value = f'"{s.default}"' if s.kind is str else _shown(s.default)
+        lines += [f"# {s.help.replace('`', '')}", f"# {s.name} = {value}", ""]
+    return "\n".join(lines)
+
+
 def resolve_home(cli_home: str | os.PathLike | None, env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if cli_home:
@@ -165,4 +208,4 @@ def load(home: Path, env: Mapping[str, str] | None = None, overrides: Mapping[st
 
 
 
-__all__ = ["Config", "SETTINGS", "Setting", "load", "resolve_home"]
+__all__ = ["Config", "SETTINGS", "Setting", "load", "resolve_home", "settings_help", "settings_markdown", "settings_toml"]

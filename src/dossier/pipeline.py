@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from dossier import intake
+from dossier import intake, rules
 from dossier.archive import Archive, Batch, Item, Snapshot, accesslog, fixity
 from dossier.catalog import Catalog
 from dossier.codes import find_credit_codes
-from dossier.config import Config
+from dossier.config import Config, settings_toml
 from dossier.errors import DossierError, ReadError, UsageError
 from dossier.intake import Entry
 from dossier.models import Outcome, Progress, Reading, Understanding
@@ -109,6 +109,10 @@ def init_home(config: Config) -> list[str]:
             created.append(str(folder))
     Archive(config).init()
     created += [str(p) for p in install_defaults(config.templates)]
+    example = config.home / "dossier.toml.example"  # documentation, regenerated: every setting at its default
+    if not example.exists() or example.read_text(encoding="utf-8") != settings_toml():
+        example.write_text(settings_toml(), encoding="utf-8")
+        created.append(str(example))
     return created
 
 
@@ -120,6 +124,7 @@ class Pipeline:
                 f"请先运行 `dossier --home {config.home} init`，或用 --home / DOSSIER_HOME 指定主目录。"
             )
         self.config = config
+        rules.use(config.rules)  # the company's rule folder, if it has one
         self.archive = Archive(config)
         self.catalog = Catalog(config.catalog_path)
         self.settle = intake.SettleTracker(config.settle_seconds)

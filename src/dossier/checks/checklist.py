@@ -26,7 +26,6 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from dossier import codes
-from dossier.reading.classify import REVIEW_BELOW
 from dossier.rules import (
     APPLICATION_FORM,
     CASE_FIELDS,
@@ -100,11 +99,12 @@ def is_complete(items: list[ItemStatus]) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def case_from(meta_case: dict | None, docs: list[DocFacts]) -> Case:
+def case_from(meta_case: dict | None, docs: list[DocFacts], rules: Checklist | None = None) -> Case:
     """The case: values of dossier.json ``case`` win; the rest from the best application form."""
     meta_case = meta_case or {}
+    review_below = (rules if rules is not None else load_checklist()).review_below
     forms = [d for d in docs if d.doc_type == APPLICATION_FORM]
-    form = max(forms, key=lambda d: (not _needs_review(d, REVIEW_BELOW), d.confidence or 0.0,
+    form = max(forms, key=lambda d: (not _needs_review(d, review_below), d.confidence or 0.0,
                                      str(d.fields.get("application_date") or ""), d.path), default=None)
     values = {}
     for name in CASE_FIELDS:

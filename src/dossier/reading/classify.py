@@ -12,7 +12,7 @@ A title occurrence that lies inside a longer title of another type (资产负债
 inside 预计资产负债表) does not count.  Titles at the top of page 1 also match
 with one wrong, missing or extra character (OCR noise), at a lower weight.
 
-``confidence`` is calibrated so that < 0.6 means a person must review: it needs
+``confidence`` is calibrated so that < 0.6 (``review_below`` in thresholds.toml) means a person must review: it needs
 both a strong score (in practice a title near the top of page 1 plus some
 keywords) and a clear lead over the runner-up.
 """
@@ -24,24 +24,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dossier.rules import DocType, DocTypeRules, load_doctypes
+from dossier.rules import Classifier, DocType, DocTypeRules, load_doctypes
 
-__all__ = ["Classification", "Line", "classify", "fold", "compact", "split_lines", "REVIEW_BELOW"]
+__all__ = ["Classification", "Line", "classify", "fold", "compact", "split_lines"]
 
-#: Confidence below this means a person must review the result.
-REVIEW_BELOW = 0.6
-
-TOP_LINES = 6  # lines of page 1 that count as "the top"
-TITLE_TOP = 12.0  # weight of a title at the top of page 1
-TITLE_PAGE1 = 5.0  # elsewhere on page 1
-TITLE_LATER_TOP = 3.0  # at the top of a later page (e.g. statements attached to an audit report)
-FUZZY_FACTOR = 0.6  # a title matched with one OCR error
-FORM_CODE_PAGE1 = 8.0
-FORM_CODE_LATER = 3.0
-KEYWORD_CAP = 15.0
-MIN_SCORE = 6.0  # below this nothing is recognised: ``other``
-SCALE = 10.0  # score at which strength reaches 1 - 1/e
-OTHER_MAX = 0.5  # an unrecognised document always goes to a person
+# Every score and threshold of the classifier is in rules/thresholds.toml ([classifier]).
 
 
 # ---------------------------------------------------------------------------
@@ -134,7 +121,7 @@ def split_lines(pages: list[str] | tuple[str, ...]) -> list[Line]:
 @dataclass(frozen=True)
 class Classification:
     doc_type: str
-    confidence: float  # 0..1; below 0.6 a person must review
+    confidence: float  # 0..1; below review_below (thresholds.toml) a person must review
     scores: dict[str, float]  # raw score per type that scored above zero, best first
     reasons: tuple[str, ...]  # why (Chinese), for the chosen type
 
@@ -172,22 +159,23 @@ def _fuzzy_find(text: str, needle: str) -> bool:
     return min(prev) <= 1
 
 
-def _title_weight(line: Line, title: str) -> float:
+def _title_weight(line: Line, title: str, c: Classifier) -> float:
     short = len(line.compact) <= 2 * len(title) + 14
-    if line.page == 0 and line.number < TOP_LINES:
-        weight = TITLE_TOP * (1.0 if line.number < 3 else 0.8)
+    if line.page == 0 and line.number < c.top_lines:
+        weight = c.title_top * (1.0 if line.number < 3 else 0.8)
         return weight if short else weight * 0.45
     if line.page == 0:
-        return TITLE_PAGE1 if short else TITLE_PAGE1 * 0.5
-    return TITLE_LATER_TOP if short else 0.0
+        return c.title_page1 if short else c.title_page1 * 0.5
+    return c.title_later_top if short else 0.0
 
 
 def _title_scores(lines: list[Line], rules: DocTypeRules) -> dict[str, tuple[float, str]]:
     """Best title score per type, with a reason."""
+    c = rules.thresholds.classifier
     # All exact title occurrences, per line, so that shorter titles inside longer ones drop out.
     best: dict[str, tuple[float, str]] = {}
     for line in lines:
-        if line.page and line.number >= TOP_LINES:
+        if line.page and line.number >= c.top_lines:
             continue  # only page 1 and the tops of later pages carry titles
         hits: list[tuple[tuple[int, int], str, str]] = []  # (span, type, title)
         for doc in rules.types.values():
@@ -198,47 +186,48 @@ def _title_scores(lines: list[Line], rules: DocTypeRules) -> dict[str, tuple[flo
         for span, doc_id, title in hits:
             if any(_within(span, other) for other, other_id, _ in hits if other_id != doc_id):
                 continue
-            w = _title_weight(line, _norm(title))
+            w = _title_weight(line, _norm(title), c)
             if w > best.get(doc_id, (0.0, ""))[0]:
-                where = _where(line)
+                where = _where(line, c)
                 best[doc_id] = (w, f"标题“{title}”位于{where}（+{w:g}）")
-    if not any(w >= TITLE_TOP * 0.8 for w, _ in best.values()):
+    if not any(w >= c.title_top * 0.8 for w, _ in best.values()):
         # No clean title at the top of page 1: allow one OCR error there.
         for line in lines:
-            if line.page or line.number >= TOP_LINES:
+            if line.page or line.number >= c.top_lines:
                 break
             for doc in rules.types.values():
                 for title in doc.titles:
                     t = _norm(title)
                     if len(t) >= 4 and t not in line.compact and _fuzzy_find(line.compact, t):
-                        w = _title_weight(line, t) * FUZZY_FACTOR
+                        w = _title_weight(line, t, c) * c.fuzzy_factor
                         if w > best.get(doc.id, (0.0, ""))[0]:
-                            best[doc.id] = (w, f"标题近似“{title}”（可能有识别错误）位于{_where(line)}（+{w:.1f}）")
+                            best[doc.id] = (w, f"标题近似“{title}”（可能有识别错误）位于{_where(line, c)}（+{w:.1f}）")
     return best
 
 
-def _where(line: Line) -> str:
-    if line.page == 0 and line.number < TOP_LINES:
+def _where(line: Line, c: Classifier) -> str:
+    if line.page == 0 and line.number < c.top_lines:
         return "第1页顶部"
-    if line.number < TOP_LINES:
+    if line.number < c.top_lines:
         return f"第{line.page + 1}页顶部"
     return f"第{line.page + 1}页"
 
 
-def _score_type(doc: DocType, page1: str, rest: str, title: tuple[float, str] | None) -> tuple[float, list[str]]:
+def _score_type(doc: DocType, page1: str, rest: str, title: tuple[float, str] | None,
+                c: Classifier) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
     if title:
         score += title[0]
         reasons.append(title[1])
     for code in doc.form_codes:
-        c = _norm(code)
-        if c in page1:
-            score += FORM_CODE_PAGE1
-            reasons.append(f"表号“{code}”（+{FORM_CODE_PAGE1:g}）")
+        norm = _norm(code)
+        if norm in page1:
+            score += c.form_code_page1
+            reasons.append(f"表号“{code}”（+{c.form_code_page1:g}）")
             break
-        if c in rest:
-            score += FORM_CODE_LATER
-            reasons.append(f"表号“{code}”出现在后续页（+{FORM_CODE_LATER:g}）")
+        if norm in rest:
+            score += c.form_code_later
+            reasons.append(f"表号“{code}”出现在后续页（+{c.form_code_later:g}）")
             break
     kw_total, kw_found = 0.0, []
     for kw in doc.keywords:
@@ -247,7 +236,7 @@ def _score_type(doc: DocType, page1: str, rest: str, title: tuple[float, str] | 
             kw_total += kw.weight
             kw_found.append(kw.text)
     if kw_found:
-        capped = min(kw_total, KEYWORD_CAP)
+        capped = min(kw_total, c.keyword_cap)
         score += capped
         reasons.append(f"关键词 {'、'.join(kw_found)}（+{capped:g}）")
     for kw in doc.anti_keywords:
@@ -261,6 +250,7 @@ def _score_type(doc: DocType, page1: str, rest: str, title: tuple[float, str] | 
 def classify(pages: list[str], rules: DocTypeRules | None = None) -> Classification:
     """Classify a document from its page texts (pure; ``rules`` default to the packaged file)."""
     rules = rules or load_doctypes()
+    c = rules.thresholds.classifier
     lines = split_lines(pages)
     page1 = "".join(line.compact for line in lines if line.page == 0)
     rest = "".join(line.compact for line in lines if line.page > 0)
@@ -271,21 +261,21 @@ def classify(pages: list[str], rules: DocTypeRules | None = None) -> Classificat
     for doc in rules.types.values():
         if doc.id == "other":
             continue
-        score, reasons = _score_type(doc, page1, rest, titles.get(doc.id))
+        score, reasons = _score_type(doc, page1, rest, titles.get(doc.id), c)
         if score > 0:
             results[doc.id] = (round(score, 2), reasons)
     ranked = sorted(results.items(), key=lambda kv: -kv[1][0])
     scores = {doc_id: s for doc_id, (s, _) in ranked}
     best_id, (best, reasons) = ranked[0] if ranked else ("other", (0.0, []))
     second = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    if best < MIN_SCORE:
+    if best < c.min_score:
         # Nothing recognised: "other" is the answer, but a person decides what the file is.
-        conf = max(0.0, 1.0 - best / MIN_SCORE) * OTHER_MAX
+        conf = max(0.0, 1.0 - best / c.min_score) * c.other_max
         why = ["未找到任何文档类型的标题或足够的关键词"]
         if ranked:
             why.append(f"最接近：{rules[best_id].zh}（得分 {best:g}）")
         return Classification("other", round(conf, 3), scores, tuple(why))
-    strength = 1.0 - math.exp(-best / SCALE)
+    strength = 1.0 - math.exp(-best / c.scale)
     margin = (best - max(second, 0.0)) / best
     conf = strength * (0.4 + 0.6 * margin)
     if ranked and len(ranked) > 1:

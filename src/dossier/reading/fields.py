@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from dossier import codes
-from dossier.reading.classify import REVIEW_BELOW, Line, compact, fold, split_lines
+from dossier.reading.classify import Line, compact, fold, split_lines
 from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doctypes
 
 __all__ = [
@@ -52,7 +52,7 @@ class Extraction:
     fields: dict  # every field of the type; None when missing (or 长期 for end dates)
     confidence: dict[str, float]  # per field, 0.0 when missing
     problems: tuple[str, ...]  # Chinese, for the reviewer
-    review: bool  # a person must look: a problem, or a confidence below 0.6
+    review: bool  # a person must look: a problem, or a confidence below review_below
 
 
 # ---------------------------------------------------------------------------
@@ -749,13 +749,14 @@ def _statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact
     return {k: _Found(_yuan(v.value * factor), v.confidence) for k, v in found.items()}
 
 
-def _statement_checks(fields: dict) -> list[str]:
+def _statement_checks(fields: dict, tolerance: float) -> list[str]:
+    """Totals that do not add up, beyond ``tolerance`` yuan (``total_tolerance`` in thresholds.toml)."""
     out = []
     ta, tle = fields.get("total_assets"), fields.get("total_liabilities_and_equity")
     tl, te = fields.get("total_liabilities"), fields.get("total_equity")
-    if ta is not None and tle is not None and abs(ta - tle) > 0.005:
+    if ta is not None and tle is not None and abs(ta - tle) > tolerance:
         out.append(f"资产总计（{ta}）与负债和所有者权益总计（{tle}）不相等，请核对")
-    if ta is not None and tl is not None and te is not None and abs(ta - tl - te) > 0.005:
+    if ta is not None and tl is not None and te is not None and abs(ta - tl - te) > tolerance:
         out.append(f"资产总计（{ta}）不等于负债合计与所有者权益合计之和（{tl} + {te}），请核对")
     return out
 
@@ -771,7 +772,7 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
 
     ``tables``: pdfplumber ``extract_tables()`` output of all pages (statements use them first).
     ``line_confidence``: OCR confidence (0..1) per line text; a value read from a line
-    below 0.6 needs review.
+    below ``review_below`` (thresholds.toml) needs review.
     """
     rules = rules or load_doctypes()
     if doc_type not in rules:
@@ -835,11 +836,11 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
         if rep and rep[0].value == fields["agent"]:
             fields["agent"] = None  # the legal representative applies in person
     if doc.rows:
-        problems.extend(_statement_checks(fields))
+        problems.extend(_statement_checks(fields, rules.thresholds.total_tolerance))
     if doc.id == "legal_rep_id" and fields.get("valid_until"):
         problems.extend(_id_term_check(fields["valid_until"], fold(original)))
     low = [n for n in doc.fields if n not in doc.optional and fields.get(n) is not None
-           and confidence[n] < REVIEW_BELOW]
+           and confidence[n] < rules.thresholds.review_below]
     for name in low:
         if not any(FIELD_ZH.get(name, name) in p for p in problems):
             problems.append(f"{FIELD_ZH.get(name, name)}识别置信度低（{confidence[name]:.2f}），请人工核对")

@@ -8,10 +8,12 @@ time as a :class:`dossier.errors.ConfigError` whose Chinese message names the
 file and the key path, e.g. ``doctypes.toml: [balance_sheet].keywords[2]``.
 
 ``checklist.toml`` says which documents a dossier needs and how each is checked (loaded here,
-evaluated by ``dossier.checks``). Only the standard library and ``dossier.errors`` are imported here.
+evaluated by ``dossier.checks``); ``thresholds.toml`` holds every threshold and tolerance. A company
+keeps its own copies in the folder of the ``rules_dir`` setting (``location``); ``check`` validates one. Only the standard library and ``dossier.errors`` are imported here.
 """
 
 from .base import Checker, read_toml
+from .check import check_rules, install_rules
 from .checklist import (
            APPLICATION_FORM,
            CASE_FIELDS,
@@ -21,8 +23,11 @@ from .checklist import (
            load_checklist,
 )
 from .doctypes import DEFAULT_DOCTYPES, DocType, DocTypeRules, load_doctypes
+from .location import PACKAGED_DIR, RULE_FILES, rule_file, use
+from .thresholds import DEFAULT_THRESHOLDS, Classifier, Thresholds, load_thresholds
 from .vocabulary import FIELD_KINDS, FIELD_ZH, Weighted
 
-__all__ = ["APPLICATION_FORM", "CASE_FIELDS", "Checker", "Checklist", "DEFAULT_CHECKLIST", "DEFAULT_DOCTYPES",
-           "DocType", "DocTypeRules", "FIELD_KINDS", "FIELD_ZH", "Item", "Weighted", "load_checklist",
-           "load_doctypes", "read_toml"]
+__all__ = ["APPLICATION_FORM", "CASE_FIELDS", "Checker", "Checklist", "Classifier", "DEFAULT_CHECKLIST",
+           "DEFAULT_DOCTYPES", "DEFAULT_THRESHOLDS", "DocType", "DocTypeRules", "FIELD_KINDS", "FIELD_ZH", "Item",
+           "PACKAGED_DIR", "RULE_FILES", "Thresholds", "Weighted", "check_rules", "install_rules",
+           "load_checklist", "load_doctypes", "load_thresholds", "read_toml", "rule_file", "use"]

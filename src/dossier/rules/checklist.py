@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,10 +9,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from dossier.errors import ConfigError
-
 from .base import Checker, read_toml
 from .doctypes import DocTypeRules, load_doctypes
+from .location import rule_file, sibling
+from .thresholds import file_stamp
 from .vocabulary import FIELD_KINDS
 
 DEFAULT_CHECKLIST = Path(__file__).with_name("checklist.toml")
@@ -62,7 +61,8 @@ class Checklist:
     def ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
 
-_TOP_KEYS = {"version", "licence", "review_below", "tolerance", "identity_fields", "name_fields", "item"}
+_TOP_KEYS = {"version", "licence", "identity_fields", "name_fields", "item"}
+_MOVED = ("review_below", "tolerance")  # now in thresholds.toml (one place for every threshold)
 _ITEM_KEYS = {"id", "name", "short", "when", "period", "years", "due", "date_field", "months", "same_year",
               "not_expired", "check_digits", "match_licence", "match_case", "equal_totals", "parties"}
 _WHEN_KEYS = {"term_months_over", "products", "agent", "company_type_any", "company_type_none",
@@ -84,12 +84,6 @@ def _bool(chk: Checker, value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise chk.fail(where, f"应为 true 或 false，实际为 {value!r}")
     return value
-
-
-def _number_setting(chk: Checker, value: Any, where: str, lo: float, hi: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-        raise chk.fail(where, f"应为 {lo:g} 到 {hi:g} 之间的数字，实际为 {value!r}")
-    return float(value)
 
 
 def _doc_field(chk: Checker, doctypes: DocTypeRules, doc_type: str, name: Any, where: str,
@@ -223,6 +217,9 @@ def _parse_item(chk: Checker, raw: Any, index: int, doctypes: DocTypeRules, lice
 
 def _parse(path: Path, data: dict, doctypes: DocTypeRules) -> Checklist:
     chk = Checker(path)
+    for key in _MOVED:
+        if key in data:
+            raise chk.fail(key, "此设置已移至 thresholds.toml（review_below、total_tolerance），请从本文件删除")
     chk.keys(data, _TOP_KEYS, "")
     version = data.get("version", 1)
     if version != 1:
@@ -233,8 +230,6 @@ def _parse(path: Path, data: dict, doctypes: DocTypeRules) -> Checklist:
     for name in _LICENCE_FIELDS:
         if name not in doctypes[licence].fields:
             raise chk.fail("licence", f"{licence} 没有字段“{name}”，不能作为比对基准")
-    review_below = _number_setting(chk, data.get("review_below", 0.6), "review_below", 0.0, 1.0)
-    tolerance = _number_setting(chk, data.get("tolerance", 1.0), "tolerance", 0.0, 1e9)
     field_lists = {}
     for key in ("identity_fields", "name_fields"):
         names = chk.texts(data.get(key, []), key)
@@ -252,25 +247,35 @@ def _parse(path: Path, data: dict, doctypes: DocTypeRules) -> Checklist:
             raise chk.fail(f"item[{index}].id", f"清单项“{item.id}”重复（已在前面定义）")
         seen.add(item.id)
         items.append(item)
-    return Checklist(path=path, licence=licence, review_below=review_below, tolerance=tolerance,
+    return Checklist(path=path, licence=licence, review_below=doctypes.thresholds.review_below,
+                     tolerance=doctypes.thresholds.total_tolerance,
                      identity_fields=field_lists["identity_fields"], name_fields=field_lists["name_fields"],
                      items=tuple(items))
 
 
-@functools.lru_cache(maxsize=16)
-def _load_cached(path: Path, _stamp: tuple[int, int]) -> Checklist:
-    return _parse(path, read_toml(path), load_doctypes())
+#: (path, stamp) -> (the doctypes it was checked against, the checklist); a doctypes or thresholds
+#: file edited since gives a new doctypes object, hence a fresh parse.
+_CACHE: dict[tuple[Path, tuple[int, int]], tuple[DocTypeRules, Checklist]] = {}
+
+
+def _load_cached(path: Path, stamp: tuple[int, int], doctypes: DocTypeRules) -> Checklist:
+    hit = _CACHE.get((path, stamp))
+    if hit is not None and hit[0] is doctypes:
+        return hit[1]
+    checklist = _parse(path, read_toml(path), doctypes)
+    if len(_CACHE) >= 16:
+        _CACHE.clear()
+    _CACHE[(path, stamp)] = (doctypes, checklist)
+    return checklist
 
 
 def load_checklist(path: str | Path | None = None) -> Checklist:
-    """Load and validate a checklist rule file (default: the packaged rules/checklist.toml).
+    """Load and validate a checklist rule file (default: the active rules folder's, else the packaged
+    checklist.toml). Item ids and field names are checked against the doctypes.toml beside it (else
+    the active/packaged one); review_below and tolerance come from thresholds.toml.
 
     Cached per path; an edited file (new size or modification time) is read again.
-    Item ids and field names are checked against the packaged doctypes.toml.
     """
-    path = Path(path) if path is not None else DEFAULT_CHECKLIST
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise ConfigError(f"{path}: 无法读取规则文件（{exc.strerror or exc}）") from None
-    return _load_cached(path.resolve(), (st.st_mtime_ns, st.st_size))
+    path = Path(path) if path is not None else rule_file("checklist.toml")
+    doctypes = load_doctypes(sibling(path, "doctypes.toml"), sibling(path, "thresholds.toml"))
+    return _load_cached(path.resolve(), file_stamp(path), doctypes)

@@ -9,8 +9,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..errors import ConfigError
 from .base import Checker, read_toml
+from .location import rule_file, sibling
+from .thresholds import Thresholds, file_stamp, load_thresholds
 from .vocabulary import FIELD_KINDS, Weighted
 
 DEFAULT_DOCTYPES = Path(__file__).with_name("doctypes.toml")
@@ -53,6 +54,7 @@ class DocTypeRules:
     stop_labels: tuple[str, ...]
     current_columns: tuple[str, ...]
     prior_columns: tuple[str, ...]
+    thresholds: Thresholds  # thresholds.toml beside this file, else the active/packaged one
 
     def __getitem__(self, doc_type: str) -> DocType:
         return self.types[doc_type]
@@ -170,7 +172,7 @@ def _parse_type(chk: Checker, raw: Any, index: int) -> DocType:
     )
 
 
-def _parse(path: Path, data: dict) -> DocTypeRules:
+def _parse(path: Path, data: dict, thresholds: Thresholds) -> DocTypeRules:
     chk = Checker(path)
     chk.keys(data, _TOP_KEYS, "")
     version = data.get("version", 1)
@@ -193,23 +195,22 @@ def _parse(path: Path, data: dict) -> DocTypeRules:
         stop_labels=chk.texts(data.get("stop_labels", []), "stop_labels"),
         current_columns=chk.texts(data.get("current_columns", []), "current_columns"),
         prior_columns=chk.texts(data.get("prior_columns", []), "prior_columns"),
+        thresholds=thresholds,
     )
 
 
 
 @functools.lru_cache(maxsize=16)
-def _load_cached(path: Path, _stamp: tuple[int, int]) -> DocTypeRules:
-    return _parse(path, read_toml(path))
+def _load_cached(path: Path, _stamp: tuple[int, int], thresholds: Thresholds) -> DocTypeRules:
+    return _parse(path, read_toml(path), thresholds)
 
 
-def load_doctypes(path: str | Path | None = None) -> DocTypeRules:
-    """Load and validate a document-type rule file (default: the packaged doctypes.toml).
+def load_doctypes(path: str | Path | None = None, thresholds: str | Path | None = None) -> DocTypeRules:
+    """Load and validate a document-type rule file (default: the active rules folder's, else the
+    packaged doctypes.toml), with the thresholds.toml beside it (else the active/packaged one).
 
     Cached per path; an edited file (new size or modification time) is read again.
     """
-    path = Path(path) if path is not None else DEFAULT_DOCTYPES
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise ConfigError(f"{path}: 无法读取规则文件（{exc.strerror or exc}）") from None
-    return _load_cached(path.resolve(), (st.st_mtime_ns, st.st_size))
+    path = Path(path) if path is not None else rule_file("doctypes.toml")
+    limits = load_thresholds(thresholds if thresholds is not None else sibling(path, "thresholds.toml"))
+    return _load_cached(path.resolve(), file_stamp(path), limits)
