@@ -385,7 +385,11 @@ def rules_init(obj: Ctx, folder: str | None) -> None:
     if not written:
         click.echo(f"{target} 中已有全部规则文件，未改动。")
     if obj.config.rules is None or obj.config.rules.resolve() != target.resolve():
-        click.echo(f"要让系统使用这些规则，请在 {obj.home / 'dossier.toml'} 中写入：rules_dir = \"{target}\"")
+        try:
+            shown = target.resolve().relative_to(obj.home)
+        except ValueError:
+            shown = target.resolve()
+        click.echo(f"要让系统使用这些规则，请在 {obj.home / 'dossier.toml'} 中写入：rules_dir = \"{shown}\"")
 
 
 PRODUCTS = ("working_capital_loan", "project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance")
