@@ -20,8 +20,8 @@ import pytest
 from dossier import codes
 import dossier_factory as S
 from dossier.reading.classify import classify
-from dossier.reading.fields import (Extraction, cn_number, extract, parse_amount, parse_date, parse_months,
-                            parse_year, repair_id_number)
+from dossier.reading.fields import Extraction, extract
+from dossier.reading.values import cn_number, parse_amount, parse_date, parse_months, parse_year, repair_id_number
 from dossier.rules import load_doctypes
 
 # ---------------------------------------------------------------------------

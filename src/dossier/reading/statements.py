@@ -1,0 +1,175 @@
+"""Statement rows (balance sheet, income statement, cash flow): from ruled tables when the PDF has them, else from text lines, in the current-period column."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from dossier.reading.classify import Line, compact
+from dossier.rules import DocType, DocTypeRules
+
+from .values import C_CHECKED, C_FALLBACK, C_LABEL, Found, yuan
+
+# ---------------------------------------------------------------------------
+# Statements: rows from tables or text lines
+# ---------------------------------------------------------------------------
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、]|其中:|加:|减:|[*△#])+")
+_NUMBER = re.compile(r"^\(?-?[¥]?\d[\d,]*(?:\.\d+)?\)?$")
+_DASH = re.compile(r"^[-—–]+$")
+
+
+def _clean_label(text: str) -> str:
+    c = compact(text)
+    prev = None
+    while prev != c:
+        prev = c
+        c = re.sub(r"\([^()]*\)", "", c)
+    c = re.sub(r"[“”\"'‘’]", "", c)
+    c = _ORDINAL.sub("", c)
+    return c.strip(":")
+
+
+def _number(cell: str | None) -> Decimal | None | bool:
+    """Decimal of a figure; None for a dash (nil); False when the cell is not a figure."""
+    if cell is None:
+        return False
+    c = compact(cell)
+    if not c:
+        return False
+    if _DASH.match(c):
+        return None
+    if not _NUMBER.match(c) or (c.startswith("(") != c.endswith(")")):
+        return False
+    neg = c.startswith("(") or c.startswith("-")
+    try:
+        d = Decimal(c.strip("()").lstrip("-").lstrip("¥").replace(",", ""))
+    except InvalidOperation:
+        return False
+    return -d if neg else d
+
+
+def _column_roles(cells: list[str], rules: DocTypeRules) -> list[str | None]:
+    roles: list[str | None] = []
+    for cell in cells:
+        c = compact(cell or "")
+        if any(compact(p) in c for p in rules.prior_columns):
+            roles.append("prior")
+        elif any(compact(p) in c for p in rules.current_columns):
+            roles.append("cur")
+        elif "行次" in c or c == "附注":
+            roles.append("skip")
+        else:
+            roles.append(None)
+    return roles
+
+
+def _row_field(label: str, wanted: dict[str, set[str]]) -> str | None:
+    c = _clean_label(label)
+    for name, labels in wanted.items():
+        if c in labels:
+            return name
+    return None
+
+
+def _rows_from_tables(tables, wanted, rules, found: dict) -> None:
+    for table in tables or []:
+        roles: list[str | None] = []
+        for row in table:
+            cells = [(c or "").replace("\n", "") for c in row]
+            r = _column_roles(cells, rules)
+            if "cur" in r or "prior" in r:
+                roles = r
+                continue
+            for i, cell in enumerate(cells):
+                if _number(cell) is not False or not compact(cell):
+                    continue
+                name = _row_field(cell, wanted)
+                if name is None or name in found:
+                    continue
+                value, conf = None, 0.0
+                for j in range(i + 1, len(cells)):
+                    num = _number(cells[j])
+                    if num is False:
+                        if compact(cells[j]):
+                            break
+                        continue
+                    role = roles[j] if j < len(roles) else None
+                    if role == "skip":
+                        continue
+                    if roles and role not in ("cur",) and "cur" in roles[i + 1:]:
+                        continue
+                    value, conf = num, (C_CHECKED if roles else C_FALLBACK)
+                    break
+                if value is not None:
+                    found[name] = Found(value, conf)
+
+
+def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) -> None:
+    cur_index, lineno = 0, None  # lineno: the heading has a 行次 column (None: no heading seen)
+    for line in lines:
+        tokens = line.original.split()
+        c = line.compact
+        priors = [c.find(compact(p)) for p in rules.prior_columns if compact(p) in c]
+        masked = c
+        for p in rules.prior_columns:
+            masked = masked.replace(compact(p), "#" * len(compact(p)))
+        curs = [masked.find(compact(p)) for p in rules.current_columns if compact(p) in masked]
+        if priors and curs:
+            cur_index = 0 if min(curs) < min(priors) else 1
+            lineno = "行次" in c
+            continue
+        segments: list[tuple[list[str], list]] = []
+        for tok in tokens:
+            num = _number(tok)
+            if num is False:
+                if segments and not segments[-1][1]:
+                    segments[-1][0].append(tok)
+                else:
+                    segments.append(([tok], []))
+            elif segments:
+                segments[-1][1].append(num)
+        for label_tokens, nums in segments:
+            # The label is the longest run of tokens ending at the figures that names a row
+            # (letter-spaced labels span several tokens; a heading may precede them).
+            name = next((n for k in range(len(label_tokens))
+                         if (n := _row_field("".join(label_tokens[k:]), wanted)) is not None), None)
+            if name is None or name in found or not nums:
+                continue
+            small_int = nums[0] is not None and nums[0] == nums[0].to_integral_value() and 0 < nums[0] < 1000
+            if len(nums) >= 2 and small_int and (lineno or (lineno is None and len(nums) >= 3)):
+                nums = nums[1:]  # a 行次 column
+            if len(nums) > cur_index:
+                value, conf = nums[cur_index], C_LABEL
+            else:
+                value, conf = nums[0], C_FALLBACK
+            if value is not None:
+                conf = min(conf, line_conf(line))
+                found[name] = Found(value, conf)
+
+
+def _unit_factor(text: str) -> int:
+    m = re.search(r"单位:?(?:人民币)?(万元|千元|元)", text)
+    return {"万元": 10_000, "千元": 1_000}.get(m[1], 1) if m else 1
+
+
+def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact: str) -> dict[str, Found]:
+    wanted = {name: {_clean_label(lbl) for lbl in labels} for name, labels in doc.rows.items()}
+    found: dict[str, Found] = {}
+    _rows_from_tables(tables, wanted, rules, found)
+    if len(found) < len(wanted):
+        _rows_from_text(lines, wanted, rules, found, line_conf)
+    factor = _unit_factor(all_compact)
+    return {k: Found(yuan(v.value * factor), v.confidence) for k, v in found.items()}
+
+
+def statement_checks(fields: dict, tolerance: float) -> list[str]:
+    """Totals that do not add up, beyond ``tolerance`` yuan (``total_tolerance`` in thresholds.toml)."""
+    out = []
+    ta, tle = fields.get("total_assets"), fields.get("total_liabilities_and_equity")
+    tl, te = fields.get("total_liabilities"), fields.get("total_equity")
+    if ta is not None and tle is not None and abs(ta - tle) > tolerance:
+        out.append(f"资产总计（{ta}）与负债和所有者权益总计（{tle}）不相等，请核对")
+    if ta is not None and tl is not None and te is not None and abs(ta - tl - te) > tolerance:
+        out.append(f"资产总计（{ta}）不等于负债合计与所有者权益合计之和（{tl} + {te}），请核对")
+    return out

@@ -1,0 +1,342 @@
+"""Values as documents write them, parsed and validated (pure).
+
+Numbers and amounts (大写 too) in yuan, dates, years, terms, identity codes by check digit after
+mapping OCR confusions, company and person names; ``C_*`` are the confidences by how a value was found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dossier import codes
+from dossier.reading.classify import compact, fold
+
+# Confidence of a value by how it was found.
+C_LABEL, C_CHECKED, C_REPAIRED, C_PATTERN, C_FALLBACK, C_GUESS, C_FAILED = 0.9, 0.98, 0.9, 0.9, 0.75, 0.5, 0.3
+
+# ---------------------------------------------------------------------------
+# Numbers, amounts, dates
+# ---------------------------------------------------------------------------
+
+_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "三": 3,
+             "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7,
+             "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "陌": 100, "千": 1000, "仟": 1000, "阡": 1000}
+_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CN_NUM_CHARS = "".join([*_CN_DIGIT, *_CN_UNIT, *_CN_BIG])
+
+
+def cn_number(text: str) -> int | None:
+    """Chinese numerals (lower or financial capitals) -> int: 伍佰万 -> 5000000, 二十 -> 20."""
+    if not text or any(ch not in _CN_NUM_CHARS for ch in text):
+        return None
+    if all(ch in _CN_DIGIT for ch in text) and len(text) > 1:  # 二〇二五 digit by digit
+        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
+    total, section, number = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGIT:
+            number = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            section += (number or 1) * _CN_UNIT[ch]
+            number = 0
+        else:
+            big = _CN_BIG[ch]
+            if big == 10**8:
+                total = (total + section + number) * big
+            else:
+                total += (section + number) * big
+            section = number = 0
+    return total + section + number
+
+
+_CAPITAL_RUN = re.compile(rf"[{_CN_NUM_CHARS}元圆角分整正]+")
+_ARABIC = re.compile(r"(?P<neg>-)?\s*[¥$]?\s*(?:(?:RMB|CNY)\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+                     r"\s*(?P<unit>亿|万|千)?\s*(?P<yuan>元)?")
+
+
+def yuan(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _capital_amount(run: str) -> Decimal | None:
+    if not any(ch in run for ch in "元圆角分") and not any(ch in run for ch in "万亿"):
+        return None
+    run = run.rstrip("整正")
+    head, sep, tail = run.replace("圆", "元").partition("元")
+    if not sep:
+        if "角" in run or "分" in run:
+            head, tail = "", run
+        else:
+            tail = ""
+    whole = cn_number(head) if head else 0
+    if head and whole is None:
+        return None
+    fen = 0
+    m = re.fullmatch(r"零?(?:(?P<j>[" + "".join(_CN_DIGIT) + r"])角)?零?(?:(?P<f>[" + "".join(_CN_DIGIT)
+                     + r"])分)?", tail)
+    if m is None:
+        return None
+    if m["j"]:
+        fen += _CN_DIGIT[m["j"]] * 10
+    if m["f"]:
+        fen += _CN_DIGIT[m["f"]]
+    if not head and not fen:
+        return None
+    return Decimal(whole) + Decimal(fen) / 100
+
+
+def amounts(text: str) -> list[tuple[int, Decimal, str]]:
+    """Amounts in ``text`` as (position, value, 'arabic'|'capital'), in order."""
+    folded = fold(text)
+    found = []
+    for m in _CAPITAL_RUN.finditer(folded):
+        value = _capital_amount(m.group(0))
+        if value is not None:
+            found.append((m.start(), value, "capital"))
+    for m in _ARABIC.finditer(folded):
+        if re.match(r"\s*(?:年|月|日|个月|%|号|\.\d)", folded[m.end():]):
+            continue  # a date, a term or a percentage
+        money_like = (m["unit"] or m["yuan"] or "," in m["num"] or "." in m["num"]
+                      or re.search(r"[¥$]|RMB|CNY", m.group(0)))
+        if not money_like:
+            continue  # a bare integer is not an amount
+        value = Decimal(m["num"].replace(",", "")) * {None: 1, "万": 10**4, "亿": 10**8, "千": 1000}[m["unit"]]
+        found.append((m.start(), -value if m["neg"] else value, "arabic"))
+    return sorted(found, key=lambda t: t[0])
+
+
+def parse_amount(text: str) -> int | float | None:
+    """First amount in ``text`` in yuan: '1,234,567.89' -> 1234567.89, '500万元' -> 5000000,
+    '人民币伍佰万元整' -> 5000000, '壹仟贰佰叁拾肆元伍角陆分' -> 1234.56."""
+    found = amounts(text)
+    return yuan(found[0][1]) if found else None
+
+
+DATE_NUM = re.compile(r"(?<!\d)(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
+DATE_CN = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+DATE_8 = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def parse_dates(text: str, compact_digits: bool = False) -> list[date]:
+    """All valid dates in ``text``, in order (2025年3月1日, 2025-03-01, 2025.3.1, 二〇二五年三月一日)."""
+    folded = fold(text)
+    hits: list[tuple[int, date]] = []
+    rxs = [(DATE_NUM, int), (DATE_CN, cn_number)] + ([(DATE_8, int)] if compact_digits else [])
+    taken: list[tuple[int, int]] = []
+    for rx, conv in rxs:
+        for m in rx.finditer(folded):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            try:
+                hits.append((m.start(), date(conv(m[1]), conv(m[2]), conv(m[3]))))
+                taken.append(m.span())
+            except (TypeError, ValueError):
+                continue
+    return [d for _, d in sorted(hits, key=lambda t: t[0])]
+
+
+def parse_date(text: str) -> str | None:
+    """First date in ``text`` as ISO 'YYYY-MM-DD', else None."""
+    found = parse_dates(text, compact_digits=True)
+    return found[0].isoformat() if found else None
+
+
+def parse_year(text: str) -> int | None:
+    """Fiscal year: '2025年度' -> 2025; a date or a period -> the year of its (last) date."""
+    folded = fold(text)
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年度", folded)
+    dates = parse_dates(folded)
+    if dates:
+        if m and m.start() < folded.find(str(dates[0].year)):
+            return int(m[1])
+        return dates[-1].year
+    if m:
+        return int(m[1])
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?!\d))", folded)
+    if m:
+        return int(m[1])
+    m = DATE_CN.search(folded) or re.search(r"([〇○零一二三四五六七八九]{4})\s*年", folded)
+    return cn_number(m[1]) if m else None
+
+
+def parse_months(text: str) -> int | None:
+    """'12个月' -> 12, '一年' -> 12, '3年' -> 36, '十八个月' -> 18."""
+    folded = fold(text)
+    m = re.search(rf"(\d+|[{_CN_NUM_CHARS}]+)\s*个?\s*(月|年)", folded)
+    if not m:
+        return None
+    n = int(m[1]) if m[1].isdigit() else cn_number(m[1])
+    if n is None:
+        return None
+    return n * 12 if m[2] == "年" else n
+
+
+# ---------------------------------------------------------------------------
+# Identity codes
+# ---------------------------------------------------------------------------
+
+_ID_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "i": "1",
+                                "|": "1", "L": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8",
+                                "G": "6", "b": "6", "g": "9", "T": "7"})
+
+
+_LOWER_DIGITS = str.maketrans({"l": "1", "i": "1", "o": "0", "z": "2", "s": "5", "|": "1"})
+
+
+def repair_id_number(raw: str) -> str:
+    """Map OCR confusions in a 居民身份证号 (O->0, I/l->1, Z->2, S->5, B->8 ...; x/× -> X at the end)."""
+    s = fold(raw).replace(" ", "")
+    body, last = s[:-1], s[-1:]
+    last = "X" if last in "xX×" else last.translate(_ID_CONFUSIONS)
+    return body.translate(_ID_CONFUSIONS) + last
+
+
+@dataclass(frozen=True)
+class Found:
+    value: object
+    confidence: float
+    problem: str | None = None
+
+
+def code_candidates(text: str, lengths: tuple[int, int]) -> list[str]:
+    """Tokens that may be a code; codes split by OCR spaces are joined only if none is found whole."""
+    lo, hi = lengths
+    rx = re.compile(rf"(?<![0-9A-Za-z|])[0-9A-Za-z|×]{{{lo},{hi}}}(?![0-9A-Za-z|])")
+    return rx.findall(fold(text)) or rx.findall(compact(text))
+
+
+def check_uscc(text: str, what: str = "统一社会信用代码") -> Found | None:
+    cands = code_candidates(text, (15, 20))
+    exact = [c for c in cands if len(c) == 18]
+    for raw in exact:
+        if codes.is_valid_uscc(raw.upper()):
+            return Found(raw.upper(), C_CHECKED)
+        # Lower-case letters never occur in a code: l/i/o/z/s are OCR noise for digits.
+        for fixed in (codes.repair_uscc(raw), codes.repair_uscc(raw.translate(_LOWER_DIGITS))):
+            if codes.is_valid_uscc(fixed):
+                return Found(fixed, C_REPAIRED)
+    if exact:
+        raw = exact[0]
+        return Found(raw, C_FAILED, f"{what}“{raw}”校验位不符（可能有识别错误或原件有误），已保留原值，请人工核对原件")
+    if cands and re.search(r"\d", cands[0]) and sum(ch.isdigit() for ch in cands[0]) >= 8:
+        raw = cands[0]
+        return Found(raw, C_FAILED, f"{what}“{raw}”长度为 {len(raw)} 位（应为 18 位），已保留原值，请人工核对原件")
+    return None
+
+
+def check_id_number(text: str) -> Found | None:
+    cands = [c for c in code_candidates(text, (15, 20)) if sum(ch.isdigit() for ch in c) >= 12]
+    for raw in cands:
+        if len(raw) != 18:
+            continue
+        if codes.is_valid_id_number(raw):
+            return Found(raw.upper(), C_CHECKED)
+        fixed = repair_id_number(raw)
+        if codes.is_valid_id_number(fixed):
+            return Found(fixed, C_REPAIRED)
+    if cands:
+        raw = cands[0]
+        why = "校验位不符" if len(raw) == 18 else f"长度为 {len(raw)} 位（应为 18 位）"
+        return Found(raw, C_FAILED, f"公民身份号码“{raw}”{why}，已保留原值，请人工核对原件")
+    return None
+
+
+def check_org_code(text: str) -> Found | None:
+    m = re.search(r"(?<![0-9A-Za-z])([0-9A-Za-z]{8})\s*[-－—]?\s*([0-9A-Za-z])(?![0-9A-Za-z])", fold(text))
+    if not m:
+        return None
+    raw = f"{m[1]}-{m[2]}"
+    if codes.is_valid_org_code(raw.upper()):
+        return Found(raw.upper(), C_CHECKED)
+    fixed = codes.repair_uscc(m[1]) + "-" + codes.repair_uscc(m[2])
+    if codes.is_valid_org_code(fixed):
+        return Found(fixed, C_REPAIRED)
+    return Found(raw, C_FAILED, f"组织机构代码“{raw}”校验位不符，已保留原值，请人工核对原件")
+
+
+def check_taxpayer_id(text: str) -> Found | None:
+    cands = code_candidates(text, (15, 20))
+    if not cands:
+        return None
+    raw = cands[0]
+    if len(raw) == 18:
+        return check_uscc(raw, "纳税人识别号")
+    if len(raw) == 15:  # old: administrative division (6) + organisation code (9)
+        if raw[:6].isdigit() and codes.is_valid_org_code(raw[6:].upper()):
+            return Found(raw.upper(), C_CHECKED)
+        fixed = raw[:6].translate(_ID_CONFUSIONS) + codes.repair_uscc(raw[6:])
+        if fixed[:6].isdigit() and codes.is_valid_org_code(fixed[6:]):
+            return Found(fixed, C_REPAIRED)
+        return Found(raw, C_FAILED, f"纳税人识别号“{raw}”中的组织机构代码校验位不符，已保留原值，请人工核对原件")
+    if len(raw) == 20 and codes.is_valid_id_number(raw[:18]):  # individual: ID number + 2
+        return Found(raw.upper(), C_LABEL)
+    return Found(raw, C_FAILED, f"纳税人识别号“{raw}”格式无法核验（{len(raw)} 位），已保留原值，请人工核对原件")
+
+
+# ---------------------------------------------------------------------------
+# Names and text values
+# ---------------------------------------------------------------------------
+
+_PARTNERSHIP = r"(?:\((?:特殊普通合伙|普通合伙|有限合伙)\))?"
+_STRONG_SUFFIX = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司)" + _PARTNERSHIP)
+_WEAK_SUFFIX = re.compile(r"(?:合作社|经营部|门市部|事务所|研究所|研究院|商行|工作室|中心|企业|厂|店)" + _PARTNERSHIP)
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·&]+")
+COMPANY_AT_START = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9()·&]{1,50}?"
+                               r"(?:有限责任公司|股份有限公司|有限公司|公司)" + _PARTNERSHIP)
+_NOT_NAMES = {"签字", "盖章", "签章", "签名", "同志", "先生", "女士", "本人", "身份证", "姓名", "职务", "无"}
+
+
+def company_name_of(orig: str) -> str | None:
+    """A company name opening ``orig`` (original text of a value), or None."""
+    folded_tokens = [(t, fold(t)) for t in orig.split()]
+    acc_o, acc_f = "", ""
+    for tok_o, tok_f in folded_tokens[:12]:
+        acc_o, acc_f = acc_o + tok_o, acc_f + tok_f
+        cut = re.match(r"[^\u4e00-\u9fffA-Za-z0-9(]*", acc_f).end()
+        body_f = acc_f[cut:]
+        if not body_f:  # a token of punctuation only (an OCR speck after the label): read on
+            continue
+        m = _NAME_CHARS.match(body_f)
+        if not m:
+            return None
+        run = body_f[:m.end()]
+        for rx in (_STRONG_SUFFIX, _WEAK_SUFFIX):
+            ends = [x.end() for x in rx.finditer(run)]
+            if ends and ends[-1] >= 4:
+                end = ends[-1]
+                if rx is _STRONG_SUFFIX or len(folded_tokens) == 1 or run == body_f:
+                    return acc_o[cut:cut + end]
+        if m.end() < len(body_f):  # the name ran into punctuation: no suffix found
+            return None
+    return None
+
+
+def person_name_of(orig: str) -> str | None:
+    tokens = orig.split()
+    if not tokens:
+        return None
+    first = fold(tokens[0])
+    m = re.match(r"[\u4e00-\u9fff·]+", first)
+    if not m:
+        return None
+    name = m.group(0)
+    if len(name) == 1:  # letter-spaced: 杨 志
+        for tok in tokens[1:4]:
+            if len(tok) == 1 and "\u4e00" <= tok <= "\u9fff":
+                name += tok
+            else:
+                break
+    name = re.sub(r"(?:同志|先生|女士)$", "", name)
+    if not 2 <= len(name) <= 6 or name in _NOT_NAMES or any(w in name for w in ("签字", "盖章", "身份")):
+        return None
+    return name
+
+
+def text_value_of(orig: str) -> str | None:
+    value = re.sub(r"\s+", "", orig) if not re.search(r"[A-Za-z]\s+[A-Za-z]", orig) else " ".join(orig.split())
+    value = value.strip(" :：,，;；。、")
+    return value or None
