@@ -123,11 +123,43 @@ def test_ocr_page_text_and_confidence():
 def test_fake_engine_reads_png_truth(tmp_path):
     img = Image.new("RGB", (300, 200), "white")
     path = scans.save_image(img, tmp_path / "p.png", truth="统一社会信用代码\n91330106MA2H2K4X1L")
-    page = FakeEngine().recognize(load_page_image(PageRef(path)))
+    page = FakeEngine().read(PageRef(path))
     assert page.text == "统一社会信用代码\n91330106MA2H2K4X1L"
     assert [ln.confidence for ln in page.lines] == [0.99, 0.99]
     assert (page.width, page.height, page.rotation) == (300, 200, 0)
     assert make_engine("fake").name == "fake"
+
+
+def _truth_files(folder: Path) -> list[tuple[PageRef, str]]:
+    """One page of every kind the factory embeds truth in: PNG, JPEG, TIFF frame, PDF page."""
+    img = Image.new("RGB", (120, 90), "white")
+    png = scans.save_image(img, folder / "p.png", truth="甲 PNG")
+    jpg = scans.save_image(img, folder / "p.jpg", truth="乙 JPEG")
+    tif = scans.write_tiff([img, img], folder / "p.tif", truth=["丙 帧一", "丁 帧二"])
+    pdf = scans.write_scanned_pdf([img, img], folder / "p.pdf", truth=["戊 第一页", "己 第二页"], dpi=60)
+    return [(PageRef(png), "甲 PNG"), (PageRef(jpg), "乙 JPEG"), (PageRef(tif, None, 1), "丁 帧二"),
+            (PageRef(pdf, 1, 0, 60), "己 第二页")]
+
+
+def test_production_loaders_carry_no_truth(tmp_path):
+    """Only the fake engine reads the truth: the page loaders keep no metadata but the dpi."""
+    for ref, truth in _truth_files(tmp_path):
+        image = load_page_image(ref)
+        assert set(image.info) <= {"dpi"}, ref
+        assert FakeEngine().recognize(image).lines == ()  # nothing to cheat with
+        assert RapidEngine().name == "rapid"
+        assert FakeEngine().read(ref).text == truth
+    rendered = render_pdf_page(tmp_path / "p.pdf", 0, 60)
+    assert set(rendered.info) == {"dpi"}
+
+
+def test_fake_engine_read_fails_like_the_loader(tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff" + b"\0" * 40)
+    with pytest.raises(OcrPageError):
+        FakeEngine().read(PageRef(broken))
+    with pytest.raises(OcrPageError):
+        FakeEngine().read(PageRef(tmp_path / "missing.pdf", 0))
 
 
 def test_fake_engine_mapping_by_sha256():

@@ -14,14 +14,15 @@ Degradations, in the order a real page meets them:
                  resolution (~120 dpi), blur, noise and JPEG compression.
 
 Resolution: a page image knows its resolution when ``image.info["dpi"]`` is set
-(``pdf_page_to_image`` and ``dossier.ocr.render_pdf_page`` set it); otherwise
+(``pdf_page_to_image`` and ``dossier.reading.ocr.render_pdf_page`` set it); otherwise
 pass ``source_dpi``.  Without either the image is taken to be at the target dpi.
 
-Ground truth for ``dossier.ocr.FakeEngine``: ``save_image``, ``write_scanned_pdf``
+Ground truth for ``dossier.reading.ocr.FakeEngine``: ``save_image``, ``write_scanned_pdf``
 and ``write_tiff`` embed the text of each page when given ``truth`` (PNG text
 chunk / JPEG comment / TIFF ImageDescription / PDF document information entry
-``/DossierTruth``); ``dossier.ocr.load_page_image`` reads it back into
-``image.info["dossier-truth"]``.
+``/DossierTruth``); only the fake engine reads it back (``FakeEngine.read(ref)``,
+``dossier.reading.ocr.fake.read_truth``), never the production page loaders.  In memory,
+``scan`` and ``phone_photo`` keep an ``image.info["dossier-truth"]`` they are given.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """OCR of scanned pages: engines, line grouping, page rendering and a process pool.
 
-Engines (``Engine`` protocol: ``name`` and ``recognize(image) -> OcrPage``):
+Engines (``Engine`` protocol: ``name``, ``read(ref) -> OcrPage`` which loads the page a
+``PageRef`` points to itself, and ``recognize(image) -> OcrPage``):
 
 ``RapidEngine``  RapidOCR (PyPI ``rapidocr``) on onnxruntime with the PP-OCR models
                  shipped inside the ``rapidocr`` wheel (``rapidocr/models/*.onnx``).
@@ -8,10 +9,12 @@ Engines (``Engine`` protocol: ``name`` and ``recognize(image) -> OcrPage``):
                  character table is read from the recognition model, and RapidOCR's
                  downloader is disabled in the process that loads the engine.
                  One onnxruntime thread per engine (and one OpenCV thread).
-``FakeEngine``   A test engine: "recognises" the text stored in the image's metadata
-                 key ``dossier-truth`` (PNG text chunk, JPEG comment, TIFF
-                 ImageDescription, PDF ``/DossierTruth``; see ``dossier_factory.scans``) or in a
-                 mapping given at construction keyed by :func:`image_sha256`.
+``FakeEngine``   A test engine: "recognises" the true text the synthetic factory embedded
+                 in the page file (PNG text chunk, JPEG comment, TIFF ImageDescription,
+                 PDF ``/DossierTruth``; see ``dossier_factory.scans``), which only
+                 ``fake.read_truth`` reads, or a mapping given at construction keyed by
+                 :func:`image_sha256`.  The production loaders (``pages``) keep no file
+                 metadata but the dpi: production code carries no test hook.
 
 Pipeline of ``RapidEngine.recognize`` (figures per A4 page on one core, see bench/ocr.py):
 
@@ -34,8 +37,9 @@ Pipeline of ``RapidEngine.recognize`` (figures per A4 page on one core, see benc
 Measured on this project's synthetic pages (bench/ocr.py): ~2.3 CPU-s per A4 page,
 detection ~0.9 s of it; a worker peaks at ~0.5 GB RSS.
 
-``OcrPool`` runs engines in worker processes (one engine, one thread each) that read
-and render the pages themselves; a worker that dies (out of memory, killed) costs only
+``OcrPool`` runs engines in worker processes (one engine, one thread each); only page
+references cross the process boundary, and each worker's engine loads its pages itself
+(``engine.read(ref)``); a worker that dies (out of memory, killed) costs only
 the page it was working on (``OcrPageError``) and is replaced.
 
 Modules: ``results`` (OcrLine, OcrPage, Engine protocol), ``lines`` (line grouping),

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
+
+    from .pages import PageRef
 import logging
 import os
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from ...errors import OcrError
 from .lines import group_lines
+from .pages import load_page_image
 from .results import OcrPage
 
 #: (task, file-name pattern) of the models shipped in the rapidocr wheel.
@@ -123,6 +126,10 @@ class RapidEngine:
         self._det, self._rec, self._cls = det, rec, cls
 
     # -- recognition -----------------------------------------------------------
+
+    def read(self, ref: "PageRef | tuple") -> OcrPage:
+        """OCR the page ``ref`` points to, loaded with :func:`.pages.load_page_image`."""
+        return self.recognize(load_page_image(ref))
 
     def recognize(self, image: "Image.Image") -> OcrPage:
         import numpy as np

@@ -11,7 +11,6 @@ import os
 from typing import NamedTuple
 
 from ...errors import OcrPageError
-from .fake import TRUTH_KEY, TRUTH_MARK, truth_from_blob
 from .results import MAX_PAGE_PIXELS
 
 
@@ -29,15 +28,14 @@ class PageRef(NamedTuple):
 def render_pdf_page(path, index: int = 0, dpi: int = 200) -> "Image.Image":
     """Page ``index`` (0-based) of a PDF rendered at ``dpi`` as an RGB image (pypdfium2).
 
-    ``info["dpi"]`` is set; a page that would exceed MAX_PAGE_PIXELS is rendered at a lower
-    dpi.  A ``/DossierTruth`` entry of the document information (written by
-    ``dossier_factory.scans.write_scanned_pdf``) goes to ``info["dossier-truth"]``.
+    ``info["dpi"]`` is set (and nothing else); a page that would exceed MAX_PAGE_PIXELS is
+    rendered at a lower dpi.
     """
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
+    except (pdfium.PdfiumError, OSError) as exc:  # OSError: the file is gone or unreadable
         raise OcrPageError(f"PDF 无法打开，不能识别（{exc}）。") from exc
     try:
         if not 0 <= index < len(pdf):
@@ -61,21 +59,11 @@ def render_pdf_page(path, index: int = 0, dpi: int = 200) -> "Image.Image":
         finally:
             page.close()
         effective = round(scale * 72.0, 2)
+        image.info.clear()
         image.info["dpi"] = (effective, effective)
-        truth = truth_from_blob(_pdf_truth(pdf), index)
-        if truth is not None:
-            image.info[TRUTH_KEY] = truth
         return image
     finally:
         pdf.close()
-
-
-def _pdf_truth(pdf) -> str | None:
-    try:
-        value = pdf.get_metadata_value("DossierTruth")
-    except Exception:  # noqa: BLE001 - metadata is optional
-        return None
-    return (TRUTH_MARK + value) if value else None
 
 
 def load_page_image(ref: PageRef | tuple) -> "Image.Image":
@@ -83,7 +71,7 @@ def load_page_image(ref: PageRef | tuple) -> "Image.Image":
 
     Image files with a dpi above ``ref.dpi`` are downscaled to it (JPEGs are decoded at
     reduced size directly), pages above MAX_PAGE_PIXELS too; a phone's EXIF orientation
-    is applied.  Truth metadata is put in ``info["dossier-truth"]``.
+    is applied.  ``info`` holds only ``"dpi"`` (when known): no metadata of the file is kept.
     """
     from PIL import Image
 
@@ -95,25 +83,12 @@ def load_page_image(ref: PageRef | tuple) -> "Image.Image":
     except (OSError, Image.DecompressionBombError) as exc:
         raise OcrPageError(f"图像文件无法打开，不能识别（{exc}）。") from exc
     with img:
-        truth = None
         try:
             if ref.frame:
                 img.seek(ref.frame)
         except EOFError as exc:
             raise OcrPageError(f"图像只有 {getattr(img, 'n_frames', 1)} 帧，没有第 {ref.frame + 1} 帧。") from exc
-        info = dict(img.info)
-        if TRUTH_KEY in info:
-            truth = truth_from_blob(info[TRUTH_KEY], ref.frame)
-        elif isinstance(info.get("comment"), (bytes, str)):
-            comment = info["comment"]
-            comment = comment.decode("utf-8", "replace") if isinstance(comment, bytes) else comment
-            if comment.startswith(TRUTH_MARK):
-                truth = truth_from_blob(comment, 0)
-        if truth is None and hasattr(img, "tag_v2"):
-            desc = img.tag_v2.get(270)
-            if isinstance(desc, str) and desc.startswith(TRUTH_MARK):
-                truth = truth_from_blob(desc, ref.frame)
-        dpi = info.get("dpi")
+        dpi = img.info.get("dpi")
         src_dpi = float(dpi[0]) if isinstance(dpi, tuple) and dpi and dpi[0] else None
         scale = 1.0
         if src_dpi and src_dpi > ref.dpi * 1.2:
@@ -141,8 +116,6 @@ def load_page_image(ref: PageRef | tuple) -> "Image.Image":
     if src_dpi:
         d = round(src_dpi * min(1.0, scale), 2)
         out.info["dpi"] = (d, d)
-    if truth is not None:
-        out.info[TRUTH_KEY] = truth
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ...errors import DossierError, OcrError, OcrPageError
 from .engine import RapidEngine
 from .fake import FakeEngine
-from .pages import PageRef, load_page_image
+from .pages import PageRef
 from .results import Engine, OcrPage
 
 
@@ -26,7 +26,7 @@ def make_engine(name: str, **options) -> Engine:
 
 
 def _worker_main(conn, engine_name: str, options: dict) -> None:
-    """Worker process: one engine, one thread; reads PageRefs, answers OcrPages."""
+    """Worker process: one engine, one thread; reads PageRefs (the engine loads each page), answers OcrPages."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
@@ -52,10 +52,7 @@ def _worker_main(conn, engine_name: str, options: dict) -> None:
         task_id, ref = task
         start, cpu = time.perf_counter(), time.process_time()
         try:
-            image = load_page_image(ref)
-            page = engine.recognize(image)
-            del image
-            page = replace(page, seconds=time.perf_counter() - start)
+            page = replace(engine.read(ref), seconds=time.perf_counter() - start)
             _trim_heap()
             conn.send(("ok", task_id, page, peak_rss(), time.process_time() - cpu))
         except DossierError as exc:

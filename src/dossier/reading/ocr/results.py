@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
 
+    from .pages import PageRef
+
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -57,6 +59,11 @@ class OcrPage:
 
 
 class Engine(Protocol):
+    """An OCR engine. ``read(ref)`` loads the page ``ref`` points to itself (what ``OcrPool``
+    workers call: only references cross processes); ``recognize(image)`` reads a loaded image."""
+
     name: str
+
+    def read(self, ref: "PageRef") -> OcrPage: ...
 
     def recognize(self, image: "Image.Image") -> OcrPage: ...
