@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from dossier import codes
-from dossier.checks.checklist import STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate, is_complete
+from dossier.checks import STATUS_ZH, Case, DocFacts, ItemStatus, case_from, evaluate, is_complete
 from dossier.rules import DEFAULT_CHECKLIST, DEFAULT_THRESHOLDS, load_checklist
 from dossier.errors import ConfigError
 

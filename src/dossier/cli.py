@@ -254,7 +254,7 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
 @click.pass_obj
 def status(obj: Ctx, client: str | None, as_json: bool, as_of) -> None:
     """档案完整性核查：逐项列出齐全、缺失、过期、不一致、待复核等情况及原因。"""
-    from dossier.checks.checklist import STATUS_ZH
+    from dossier.checks import STATUS_ZH
     from dossier.checks.status import client_status, item_name
 
     pipe = obj.pipeline()

@@ -8,16 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from dossier.archive import Snapshot
-from dossier.checks.checklist import (
-    STATUS_ZH,
-    Case,
-    DocFacts,
-    ItemStatus,
-    case_from,
-    evaluate,
-    is_complete,
-    load_checklist,
-)
+from dossier.checks.checklist import case_from, evaluate
+from dossier.checks.facts import STATUS_ZH, Case, DocFacts, ItemStatus, is_complete
+from dossier.rules import load_checklist
 
 PRODUCT_ZH = {
     "working_capital_loan": "流动资金贷款担保",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dossier.archive import Snapshot
-from dossier.checks.checklist import STATUS_ZH
+from dossier.checks import STATUS_ZH
 from dossier.checks.status import assess, item_name
 
 REPORT_PATHS = {"completeness": "reports/完整性核查表.docx", "index": "reports/归档文件目录.docx"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from dossier.archive import Snapshot
-from dossier.checks.checklist import STATUS_ZH
+from dossier.checks import STATUS_ZH
 from dossier.checks.status import client_status, item_name
 from dossier.models import Outcome
 
