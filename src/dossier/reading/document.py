@@ -21,9 +21,14 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 from dossier.errors import ReadError
 from dossier.models import Page, Reading
 from dossier.reading import pdf as pdfium_text
-from dossier.reading.cache import HASH_TEXT_LIMIT, ReadingCache, ReadSettings, file_sha512
+from dossier.reading.cache import (
+    HASH_TEXT_LIMIT,
+    ReadingCache,
+    ReadSettings,
+    file_sha512,
+)
 from dossier.reading.ocr import PageRef
-from dossier.reading.pdf import pdf_tables
+from dossier.reading.tables import pdf_tables
 from dossier.reading.sniff import SUPPORTED, looks_complete, probe, sniff
 
 log = logging.getLogger(__name__)

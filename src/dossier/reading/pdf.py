@@ -10,7 +10,7 @@ with ``\\r\\n`` and ideographic spaces, which the rules were never tuned on.
 Measured on the factory's documents (bench/ingest.py): about 2-4 ms a page, against pdfplumber's
 40-50 ms, and the same text as pdfplumber on every page of every document type (tests/test_reading.py).
 
-pdfplumber is kept for one job only: the ruled tables of statement pages (``pdf_tables``).
+The ruled tables of statement pages come from the same characters (``tables.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import ctypes
 import logging
 from pathlib import Path
-from typing import Iterable
 
 from dossier.errors import ReadError
 
@@ -107,7 +106,7 @@ def page_text(pdf, index: int) -> str:
     try:
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, page.get_height())
+            chars = page_chars(textpage, page.get_height())
         finally:
             textpage.close()
     finally:
@@ -115,8 +114,9 @@ def page_text(pdf, index: int) -> str:
     return layout(chars)
 
 
-def _chars(textpage, height: float) -> list[tuple[str, float, float, float]]:
-    """(text, x0, x1, top) of every character pdfium read from the page (not those it made up)."""
+def page_chars(textpage, height: float) -> list[tuple[str, float, float, float, float]]:
+    """(text, x0, x1, top, bottom) of every character pdfium read from a page (not those it made
+    up: line breaks and spaces it infers), top and bottom measured from the top of the page."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw
@@ -139,11 +139,11 @@ def _chars(textpage, height: float) -> list[tuple[str, float, float, float]]:
             continue
         if not box(handle, i, ref):
             continue
-        out.append((ch, rect.left, rect.right, height - rect.top))
+        out.append((ch, rect.left, rect.right, height - rect.top, height - rect.bottom))
     return out
 
 
-def layout(chars: list[tuple[str, float, float, float]]) -> str:
+def layout(chars: list[tuple[str, float, float, float, float]]) -> str:
     """Lines of words, as ``pdfplumber.Page.extract_text()`` (layout=False) makes them."""
     if not chars:
         return ""
@@ -207,23 +207,3 @@ def _cluster(chars: list, key, tolerance: float) -> list[list]:
     for char in chars:
         groups.setdefault(ids[key(char)], []).append(char)
     return [groups[n] for n in sorted(groups)]
-
-
-def pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[list[list[str | None]]]:
-    """Ruled tables of the given (1-based) pages of a text-layer PDF (statements), by pdfplumber."""
-    import pdfplumber
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    tables: list = []
-    wanted = sorted({n for n in page_numbers if n >= 1})
-    if not wanted:
-        return tables
-    try:
-        # pages=: pdfplumber parses only these pages (the others are never laid out)
-        with pdfplumber.open(path, pages=wanted) as pdf:
-            for page in pdf.pages:
-                tables += page.extract_tables()
-                page.close()
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged content streams
-        log.warning("tables of %s unreadable: %s", path, exc)
-    return tables

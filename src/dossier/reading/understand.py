@@ -12,9 +12,10 @@ from pathlib import Path
 from dossier.models import Reading, Understanding
 from dossier.naming import safe_segment
 from dossier.reading.classify import classify
-from dossier.reading.pdf import pdf_tables
 from dossier.reading.fields import extract
+from dossier.reading.tables import pdf_tables
 from dossier.rules import DocTypeRules, load_doctypes
+
 
 def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) -> Understanding:
     rules = rules or load_doctypes()

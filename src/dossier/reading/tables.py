@@ -1,0 +1,151 @@
+"""Ruled tables of statement pages: pdfplumber's table finder on what pypdfium2 read of the page.
+
+pdfplumber finds a table from a page's ruling lines (edges) and cuts its cells' text from the
+page's characters; it gets both from pdfminer, which spends 60-200 ms parsing a statement page.
+pypdfium2 has both already: the characters (``pdf.page_chars``) and the path objects, whose line
+segments become edges as pdfminer would make them (one per straight segment, in page space, top
+measured from the top of the page). The finder and the cell text are pdfplumber's own
+(``pdfplumber.table.TableFinder``, default settings), so the rows are those
+``pdfplumber.Page.extract_tables()`` gives (tests/test_reading.py compares them on every
+statement of the factory).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+Table = list[list[str | None]]
+
+
+class _Page:
+    """The part of a ``pdfplumber.Page`` that ``TableFinder`` and ``Table.extract`` use."""
+
+    def __init__(self, chars: list[dict], edges: list[dict], width: float, height: float):
+        self.chars = chars
+        self.edges = edges
+        self.bbox = (0.0, 0.0, width, height)
+
+    def extract_words(self, **kwargs) -> list[dict]:  # the "text" strategies (not the default)
+        from pdfplumber.utils import extract_words
+
+        return extract_words(self.chars, **kwargs)
+
+
+def page_tables(pdf, index: int) -> list[Table]:
+    """The tables of page ``index`` (0-based) of an open pypdfium2 document."""
+    from pdfplumber.table import TableFinder, TableSettings
+
+    from dossier.reading.pdf import page_chars
+
+    page = pdf[index]
+    try:
+        width, height = page.get_width(), page.get_height()
+        edges = _edges(page, height)
+        if not edges:
+            return []
+        textpage = page.get_textpage()
+        try:
+            chars = [{"text": t, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                      "upright": True, "width": x1 - x0, "height": bottom - top}
+                     for t, x0, x1, top, bottom in page_chars(textpage, height)]
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    settings = TableSettings.resolve(None)
+    tables = TableFinder(_Page(chars, edges, width, height), settings).tables
+    return [table.extract(**(settings.text_settings or {})) for table in tables]
+
+
+def pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[Table]:
+    """Ruled tables of the given (1-based) pages of a text-layer PDF (statements)."""
+    from dossier.reading.pdf import open_pdf
+
+    tables: list[Table] = []
+    try:
+        pdf = open_pdf(path)
+    except Exception as exc:  # noqa: BLE001 - the read stage has already said what is wrong
+        log.warning("tables of %s unreadable: %s", path, exc)
+        return tables
+    try:
+        for number in sorted(set(page_numbers)):
+            if 1 <= number <= len(pdf):
+                try:
+                    tables += page_tables(pdf, number - 1)
+                except Exception as exc:  # noqa: BLE001 - a damaged page costs its tables only
+                    log.warning("tables of %s page %d unreadable: %s", path, number, exc)
+    finally:
+        pdf.close()
+    return tables
+
+
+def _edges(page, height: float) -> list[dict]:
+    import pypdfium2.raw as raw
+
+    out: list[dict] = []
+    handle = page.raw
+    for i in range(raw.FPDFPage_CountObjects(handle)):
+        _object_edges(raw.FPDFPage_GetObject(handle, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), height, out)
+    return out
+
+
+def _object_edges(obj, outer: tuple, height: float, out: list[dict]) -> None:
+    import pypdfium2.raw as raw
+
+    kind = raw.FPDFPageObj_GetType(obj)
+    if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+        return
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return
+    matrix = _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+    if kind == raw.FPDF_PAGEOBJ_FORM:
+        for i in range(raw.FPDFFormObj_CountObjects(obj)):
+            _object_edges(raw.FPDFFormObj_GetObject(obj, i), matrix, height, out)
+        return
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = last = None
+    for s in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, s)
+        if not raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
+            continue
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO:
+            start = last = point
+            continue
+        if last is not None:
+            _add_edge(last, point, height, out)
+        last = point
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None and start != point:
+            _add_edge(point, start, height, out)
+            last = start
+
+
+def _add_edge(p0: tuple, p1: tuple, height: float, out: list[dict]) -> None:
+    (x0, y0), (x1, y1) = p0, p1
+    if abs(y0 - y1) < 1e-6:
+        orientation = "h"
+    elif abs(x0 - x1) < 1e-6:
+        orientation = "v"
+    else:
+        return  # a slanted segment is no ruling line
+    left, right = min(x0, x1), max(x0, x1)
+    top, bottom = height - max(y0, y1), height - min(y0, y1)
+    out.append({"object_type": "line", "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
+                "width": right - left, "height": bottom - top, "orientation": orientation})
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix of ``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+__all__ = ["page_tables", "pdf_tables"]
