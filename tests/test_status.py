@@ -44,3 +44,15 @@ def test_demo_has_one_complete_and_two_incomplete_clients(tmp_path):
         assert len(list(csv.reader(fh))) == 4
     bad = dossier_cli(home, "overview", "--out", str(tmp_path / "x.pdf"))
     assert bad.returncode == 2 and ".xlsx" in bad.stderr
+
+
+def test_overview_cells_are_values_never_formulas(tmp_path):
+    """Client names and problems come from folder names and read documents: a leading '=' stays text."""
+    from openpyxl import load_workbook
+
+    from dossier.outputs.overview import write_overview
+
+    target = write_overview(["档案编号", "问题"], [["=HYPERLINK(\"http://x\")", "=1+1"]], tmp_path / "总览.xlsx")
+    sheet = load_workbook(target).active
+    assert [c.value for c in sheet[2]] == ['=HYPERLINK("http://x")', "=1+1"]
+    assert all(c.data_type == "s" for c in sheet[2])

@@ -1,0 +1,128 @@
+"""Administrator commands: templates check, rules check/init, verify, reindex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from dossier.errors import DamageFound, DossierError, UsageError
+from dossier.pipeline import Pipeline, is_home
+
+from .base import Ctx, cli
+
+
+@cli.group()
+def templates() -> None:
+    """报告模板（templates/ 中的 .docx，可用 Word 或 WPS 编辑）。"""
+
+
+@templates.command(name="check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def templates_check(obj: Ctx, files: tuple[str, ...]) -> None:
+    """检查报告模板：XML 是否完好、模板标签是否正确、是否用了未知的变量（有问题时退出码为 1）。"""
+    from dossier.outputs.reports import TEMPLATES, template_path
+    from dossier.outputs.template_check import check_template
+
+    paths = [Path(f) for f in files] or [template_path(name, obj.config.templates) for name in TEMPLATES]
+    if not files and obj.config.templates.is_dir():
+        paths += sorted(p for p in obj.config.templates.glob("*.docx")
+                        if p.name not in TEMPLATES and not p.name.startswith("~$"))
+    bad = 0
+    for path in paths:
+        problems = check_template(path)
+        bad += bool(problems)
+        click.echo(f"{'有问题' if problems else '正常'}  {path}")
+        for problem in problems:
+            click.echo(f"    {problem}")
+    if bad:
+        raise DossierError(f"{bad} 个模板有问题，请按上面的提示修改后再运行 `dossier templates check`。")
+
+
+@cli.group(name="rules")
+def rules_group() -> None:
+    """规则文件（文档类型 doctypes.toml、核查清单 checklist.toml、阈值 thresholds.toml）。"""
+
+
+@rules_group.command(name="check")
+@click.argument("folder", type=click.Path(file_okay=False), required=False)
+@click.pass_obj
+def rules_check(obj: Ctx, folder: str | None) -> None:
+    """校验规则文件夹（默认：设置 rules_dir；未设置时为软件包自带的规则）；有错误时退出码为 1。"""
+    from dossier.rules import check_rules
+
+    target = Path(folder) if folder else obj.config.rules
+    if target is not None and not target.is_dir():
+        raise UsageError(f"规则文件夹 {target} 不存在。可用 `dossier rules init {target}` 复制一份默认规则。")
+    results = check_rules(target)
+    for r in results:
+        origin = "（软件包自带）" if r.packaged else ""
+        click.echo(f"{'有错误' if r.error else '正常'}  {r.path}{origin}")
+        if r.error:
+            click.echo(f"    {r.error}")
+    bad = sum(1 for r in results if r.error)
+    if bad:
+        raise DossierError(f"{bad} 个规则文件有错误，请按上面的提示修改后再运行 `dossier rules check`。")
+
+
+@rules_group.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False), required=False)
+@click.pass_obj
+def rules_init(obj: Ctx, folder: str | None) -> None:
+    """把软件包自带的规则复制到公司自己的规则文件夹（默认 主目录/rules；已有的文件不覆盖）。"""
+    from dossier.rules import install_rules
+
+    target = Path(folder) if folder else (obj.config.rules or obj.home / "rules")
+    written = install_rules(target)
+    for path in written:
+        click.echo(f"已复制 {path}")
+    if not written:
+        click.echo(f"{target} 中已有全部规则文件，未改动。")
+    if obj.config.rules is None or obj.config.rules.resolve() != target.resolve():
+        try:
+            shown = target.resolve().relative_to(obj.home)
+        except ValueError:
+            shown = target.resolve()
+        click.echo(f"要让系统使用这些规则，请在 {obj.home / 'dossier.toml'} 中写入：rules_dir = \"{shown}\"")
+
+
+@cli.command()
+@click.argument("client", required=False)
+@click.pass_obj
+def verify(obj: Ctx, client: str | None) -> None:
+    """重新计算档案库中每个文件的 SHA-512，报告损坏或缺失的文件（有问题时退出码为 1）。"""
+    pipe = obj.pipeline()
+    try:
+        ids = [obj.resolve(pipe, client)] if client else pipe.archive.client_ids()
+        damaged = 0
+        for cid in ids:
+            problems = pipe.archive.verify(cid)
+            root = pipe.archive.object_path(cid)
+            if problems:
+                damaged += len(problems)
+                for p in problems:
+                    click.echo(f"损坏  {root / p.path}  [{p.kind}] {p.detail}")
+            else:
+                click.echo(f"完好  {cid}")
+    finally:
+        pipe.close()
+    if damaged:
+        raise DamageFound(f"发现 {damaged} 处损坏或缺失，请从备份恢复上面列出的文件。")
+    click.echo(f"全部 {len(ids)} 个客户档案校验通过。")
+
+
+@cli.command()
+@click.pass_obj
+def reindex(obj: Ctx) -> None:
+    """仅依据档案库重建目录数据库（catalog.sqlite）。"""
+    path = obj.config.catalog_path
+    if not is_home(obj.config):
+        Pipeline(obj.config)  # raises the "not a home" error
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    pipe = obj.pipeline()
+    try:
+        n = pipe.sync_catalog(full=True)
+    finally:
+        pipe.close()
+    click.echo(f"已从档案库重建目录：{n} 个客户。")
