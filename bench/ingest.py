@@ -97,7 +97,9 @@ class Stages:
         from dossier.reading import document as read
 
         from dossier.reading import pdf as pdf_text
-        from dossier.reading import understand as understand_mod
+        import importlib
+
+        understand_mod = importlib.import_module("dossier.reading.understand")  # the module, not the function
 
         for owner, attr, label in (
             (intake, "scan", "scan inbox"),
@@ -108,10 +110,10 @@ class Stages:
             (pdf_text, "page_text", "    of which pypdfium2 page text"),
             (understand_mod, "classify", "  of which classify"),
             (understand_mod, "extract", "  of which fields"),
-            (understand_mod, "pdf_tables", "  of which pdfplumber tables"),
+            (understand_mod, "pdf_tables", "  of which statement tables"),
             (pipeline, "find_credit_codes", "credit-code search"),
             (archive.Archive, "store_batch", "archive commit (store_batch)"),
-            (ocfl, "copy_and_hash", "  of which copy+SHA-512+fsync"),
+            (ocfl.inventory, "copy_and_hash", "  of which copy+SHA-512+fsync"),
             (ocfl.VersionBuilder, "commit", "  of which version commit"),
             (intake, "done", "drop claimed copy"),
             (archive.Archive, "snapshot", "snapshot for catalog"),

@@ -13,6 +13,7 @@ is read again next time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -51,9 +52,22 @@ class ReadSettings:
     ocr_max_pages: int = 30
     ocr_dpi: int = 200
 
+    @functools.cached_property
     def key(self) -> str:
-        text = f"{READER_VERSION}|{self.max_pages}|{self.ocr_engine}|{self.ocr_max_pages}|{self.ocr_dpi}"
+        text = (f"{READER_VERSION}|{_package_version()}|{self.max_pages}|{self.ocr_engine}|{self.ocr_max_pages}|"
+                f"{self.ocr_dpi}")
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _package_version() -> str:
+    """dossier's version: an upgrade (a better reader or OCR engine) reads afresh."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dossier")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 class ReadingCache:
@@ -72,7 +86,7 @@ class ReadingCache:
         return cls(config.state_dir / "reading-cache", int(mb * (1 << 20)))
 
     def _path(self, digest: str, settings: ReadSettings) -> Path:
-        return self.folder / f"{digest.lower()}-{settings.key()}.json"
+        return self.folder / f"{digest.lower()}-{settings.key}.json"
 
     def get(self, digest: str, settings: ReadSettings) -> Reading | None:
         path = self._path(digest, settings)
