@@ -4,14 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Debian packages the project uses (one per line in deploy/apt-packages.txt).
 APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/apt-packages.txt 2>/dev/null)
+# Debian packages only the benchmarks need (deploy/bench-apt-packages.txt: Tesseract for bench/ocr.py).
+BENCH_APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/bench-apt-packages.txt 2>/dev/null)
 
-.PHONY: setup sysdeps demo test watch bench clean-demo help
+.PHONY: setup sysdeps bench-sysdeps demo test watch bench clean-demo help
 
 help:
 	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make watch  - run the watcher on ./inbox (the clerks' service)"
-	@echo "make bench  - print ingestion throughput figures"
+	@echo "make bench  - print ingestion throughput figures (text PDFs; scanned pages against Tesseract)"
 
 # Debian packages: installed only when missing; needs root (as on CI and the dev machines).
 sysdeps:
@@ -44,5 +46,10 @@ watch: setup
 	$(BIN)/dossier init
 	$(BIN)/dossier watch
 
-bench: setup
+# The benchmarks' own Debian packages, for bench only (not for every user).
+bench-sysdeps:
+	@$(MAKE) --no-print-directory sysdeps APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+
+bench: setup bench-sysdeps
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ocr.py

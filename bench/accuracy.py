@@ -284,6 +284,22 @@ def run_case(case: Case, pool, settings: dict) -> Result:
     return result
 
 
+def engine_options(pairs: list[str]) -> dict:
+    """``["det_limit=800", "rec_stretch=1.1"]`` -> ``{"det_limit": 800, "rec_stretch": 1.1}``."""
+    import ast
+
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--engine-option needs KEY=VALUE, got {pair!r}")
+        try:
+            out[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            out[key.strip()] = value.strip()
+    return out
+
+
 def _pct(ok: int, n: int) -> str:
     return f"{100.0 * ok / n:.1f}% ({ok}/{n})" if n else "-"
 
@@ -510,6 +526,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="processes generating the files (before any OCR; default 2)")
     parser.add_argument("--workdir", help="parent folder for the run (default $TMPDIR or /tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--engine-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a RapidEngine option to try instead of its default (repeatable), "
+                             "e.g. --engine-option det_limit=800")
     args = parser.parse_args(argv)
     docs = args.docs or (QUICK_DOCS if args.quick else DEFAULT_DOCS)
 
@@ -532,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
 
         results: list[Result] = []
         t0 = time.perf_counter()
-        pool = OcrPool("rapid", settings["ocr_workers"])
+        pool = OcrPool("rapid", settings["ocr_workers"], engine_options=engine_options(args.engine_option))
         pool.start()
         # The workers load their models on their first page: one tiny image, untimed.
         probe = work / "probe.png"
@@ -579,8 +598,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n# Reading accuracy: {docs} documents (seed {args.seed}, {args.companies} companies), "
           f"{sum(not c.scanned for c in cases)} text PDFs, {sum(c.scanned for c in cases)} scans/photos "
           f"({scan_pages} pages)")
+    if args.engine_option:
+        print(f"RapidEngine options: {engine_options(args.engine_option)}")
     summary = report(results, args.show, timings)
-    summary.update({"seed": args.seed, "companies": args.companies})
+    summary.update({"seed": args.seed, "companies": args.companies,
+                    "engine_options": engine_options(args.engine_option)})
 
     failures = work / "failures.jsonl"
     with open(failures, "w", encoding="utf-8") as fh:
