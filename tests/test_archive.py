@@ -119,3 +119,112 @@ def test_statements_of_different_years_do_not_supersede_each_other(home):
     state = Archive(home).store.reader(company.short).state()
     assert {"documents/资产负债表_2024.pdf", "documents/资产负债表_2025.pdf"} <= set(state)
     assert not any(p.startswith("documents/历史/") for p in state)
+
+
+# -- commit from memory: the head a writer keeps is the head a fresh reader reads ------------------
+
+def _same_head(kept, read) -> None:
+    assert kept.to_json() == read.to_json()
+    assert [(d.review, d.problems, d.record) for d in kept.documents] == \
+        [(d.review, d.problems, d.record) for d in read.documents]
+    assert (kept.meta, kept.created, kept.name, kept.credit_code) == (read.meta, read.created, read.name, read.credit_code)
+    assert [(v.name, v.created, v.message) for v in kept.versions] == [(v.name, v.created, v.message) for v in read.versions]
+
+
+def test_head_kept_in_memory_equals_the_archive_read_afresh(home):
+    """Batches with a superseded licence, a second year, a case change and an issued report: after each
+    commit the writer's head (built from memory, nothing parsed back) is what a new process reads."""
+    import dataclasses
+
+    from dossier.pipeline import Pipeline
+
+    company = samples.make_company(41, short="嘉禾电子")
+    folder = home.inbox / company.short
+    pipe = Pipeline(home)
+    try:
+        pipe.start()
+        steps = [
+            lambda: (samples.business_licence_pdf(company, folder / "营业执照.pdf"),
+                     samples.balance_sheet_pdf(company, 2024, folder / "2024资产负债表.pdf")),
+            lambda: (samples.business_licence_pdf(dataclasses.replace(company, legal_rep="吴新"),
+                                                  folder / "营业执照（变更）.pdf"),
+                     samples.balance_sheet_pdf(company, 2025, folder / "2025资产负债表.pdf")),
+            lambda: (samples.tax_payment_certificate_pdf(company, 2025, folder / "完税证明.pdf"),
+                     samples.generic_pdf(folder / "说明.pdf", "情况说明", [f"{company.name}承诺所提交材料真实有效。"])),
+        ]
+        for step in steps:
+            step()
+            outcomes = pipe.ingest()
+            assert outcomes and all(o.outcome == "archived" for o in outcomes)
+            _same_head(pipe.archive.head(company.short), Archive(home).snapshot(company.short))
+        assert pipe.archive.set_case(company.short, {"amount": 3000000, "term_months": 12})
+        _same_head(pipe.archive.head(company.short), Archive(home).snapshot(company.short))
+        pipe.archive.issue_report(company.short, "完整性核查表.docx")
+        _same_head(pipe.archive.head(company.short), Archive(home).snapshot(company.short))
+        history = [d for d in pipe.archive.head(company.short).documents if not d.in_force]
+        assert history  # the superseded licence is there, as history
+    finally:
+        pipe.close()
+    ok, out = ocfl_validate(Archive(home).object_path(company.short))
+    assert ok, out
+
+
+def test_a_commit_by_another_process_is_seen(home):
+    """The writer's kept head and cached reader give way when the object changes behind them."""
+    company = samples.make_company(42, short="立信五金")
+    samples.business_licence_pdf(company, home.inbox / company.short / "营业执照.pdf")
+    ingest(home)
+    mine = Archive(home)
+    before = mine.head(company.short)
+    other = Archive(home)  # another process: its own caches
+    other.set_case(company.short, {"amount": 1000000})
+    after = mine.head(company.short)
+    assert after.version != before.version and after.meta["case"]["amount"] == 1000000
+    _same_head(after, Archive(home).snapshot(company.short))
+
+
+def test_text_of_a_head_document(home):
+    company = samples.make_company(43, short="鼎盛建材")
+    samples.business_licence_pdf(company, home.inbox / company.short / "营业执照.pdf")
+    ingest(home)
+    archive = Archive(home)
+    (doc,) = [d for d in archive.head(company.short).documents if d.path == "documents/营业执照.pdf"]
+    with_text = archive.snapshot(company.short, with_text=True)
+    assert archive.text_of(company.short, doc) == with_text.documents[0].text
+    assert company.name in archive.text_of(company.short, doc)
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], "", {"b": {}, "a": []}, {"k": ["中文（全角）", "\"\\\n\t\x01\u2028"]},
+    {"manifest": {"ab": ["v1/content/documents/营业执照.pdf"]}, "versions": {"v1": {"state": {"ab": ["x", "y"]}}}},
+    {"n": [1, 2.5, None, True, False, {"z": [{}]}], "m": {"x": {"y": [[], ["a"]]}}},
+    [{"a": 1}, "s", [["t"]]], 3, None, {"": ""},
+])
+def test_canonical_json_is_the_standard_library_text(value):
+    import json
+
+    from dossier.archive import ocfl
+
+    assert ocfl.canonical_json(value) == json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_canonical_json_on_random_structures(seed):
+    """Nested dicts, lists, numbers, null, booleans and awkward strings, as dossier.json and inventories hold."""
+    import json
+    import random
+
+    from dossier.archive import ocfl
+
+    rng = random.Random(seed)
+
+    def make(depth=0):
+        r = rng.random()
+        if depth > 4 or r < 0.3:
+            return rng.choice([None, True, False, 0, -5, 10 ** 20, 1.5, -0.0, 1e300, "x", "中\n\"\\", ""])
+        if r < 0.65:
+            return [make(depth + 1) for _ in range(rng.randrange(4))]
+        return {rng.choice(["a", "b", "中", "", "z\n"]) + str(i): make(depth + 1) for i in range(rng.randrange(5))}
+
+    value = {"root": [make() for _ in range(20)]}
+    assert ocfl.canonical_json(value) == json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Callable
 from dossier.archive import ocfl
 from dossier.archive.records import (
     DOCUMENTS,
+    Document,
     DOSSIER_JSON,
     HISTORY,
     NOTES,
@@ -25,7 +27,10 @@ from dossier.archive.records import (
     extracted_path,
     extracted_record,
     field_changes,
+    first_versions,
     iso_utc,
+    record_info,
+    record_text,
     supersede_key,
     utc_now,
 )
@@ -35,6 +40,8 @@ from dossier.models import Outcome
 from dossier.naming import client_id_for, name_key, safe_segment, unique_name
 from dossier.rules import load_doctypes
 
+log = logging.getLogger(__name__)
+
 
 class Archive:
     def __init__(self, config: Config):
@@ -43,6 +50,13 @@ class Archive:
         self.rules = load_doctypes()
         # Files derived from a dossier state (reports), set by the pipeline: Snapshot -> {path: bytes}.
         self.derive: Callable[[Snapshot], dict[str, bytes]] | None = None
+        # Records a cache outside the archive already holds (the catalog), set by the pipeline:
+        # client -> {sha512 of an extracted record: record_info}. Records are content-addressed, so
+        # what it gives can never be stale; it only spares parsing them again.
+        self.recall: Callable[[str], dict[str, dict]] | None = None
+        self._infos: dict[str, dict] = {}  # sha512 of an extracted record -> record_info
+        self._texts: dict[str, str] = {}  # sha512 of a record written by the last commit -> its text
+        self._heads: dict[str, tuple[str | None, Snapshot]] = {}  # client -> (inventory digest, head)
 
     # -- set-up and recovery ---------------------------------------------
     def init(self) -> None:
@@ -78,13 +92,23 @@ class Archive:
             raise ClientNotFound(f"档案库中没有客户 {client}。用 `dossier show` 前请先确认客户名称或代码。")
         reader = self.store.reader(client)
         ver = reader.version(version)
+        if not with_text and ver.name == reader.head:
+            cached = self._heads.get(client)
+            if cached is not None and cached[0] is not None and cached[0] == reader.digest:
+                return cached[1]
         meta = self._meta(reader, ver.name)
-        docs = []
-        for path in sorted(p for p in ver.state if p.startswith(DOCUMENTS)):
-            extracted = extracted_path(path)
-            info = json.loads(reader.read_bytes(extracted, ver.name)) if extracted in ver.state else {}
-            docs.append(document_from(path, ver.state[path], reader.first_version_of(path, ver.name), info, with_text))
-        return Snapshot(
+        paths = sorted(p for p in ver.state if p.startswith(DOCUMENTS))
+        firsts = first_versions(reader, ver.name, paths)
+        if with_text:
+            docs = []
+            for path in paths:
+                extracted = extracted_path(path)
+                info = json.loads(reader.read_bytes(extracted, ver.name)) if extracted in ver.state else {}
+                docs.append(document_from(path, ver.state[path], firsts[path], info, True,
+                                          ver.state.get(extracted, "")))
+        else:
+            docs = self._documents(client, ver.state, paths, firsts.__getitem__, lambda d: reader.content_path(d).read_bytes(), {})
+        snap = Snapshot(
             client=reader.id,
             name=meta.get("name") or reader.id,
             credit_code=meta.get("credit_code"),
@@ -94,6 +118,53 @@ class Archive:
             documents=tuple(docs),
             versions=tuple(reader.versions()),
         )
+        if ver.name == reader.head:
+            self._heads[client] = (reader.digest, replace(snap, documents=tuple(replace(d, text="") for d in docs))
+                                   if with_text else snap)
+        return snap
+
+    def head(self, client: str) -> Snapshot:
+        """The head snapshot (no text), from memory when this process wrote or read that head last."""
+        return self.snapshot(client)
+
+    def text_of(self, client: str, doc: Document) -> str:
+        """The text layer of a document of the head (cheap for the records the last commit wrote)."""
+        if not doc.record:
+            return ""
+        text = self._texts.get(doc.record.lower())
+        if text is None:
+            text = record_text(json.loads(self.store.reader(client).content_path(doc.record).read_bytes()))
+        return text
+
+    def _documents(self, client: str, state: dict[str, str], paths: list[str], first_of: Callable[[str], str],
+                   read: Callable[[str], bytes], staged: dict[str, bytes]) -> list[Document]:
+        """The documents of a state, from records already known (this process, the catalog) where possible.
+        ``read(digest)`` gives a stored record's bytes, ``staged`` those written in this version."""
+        records = {p: state[extracted_path(p)].lower() for p in paths if extracted_path(p) in state}
+        missing = {d for d in records.values() if d not in self._infos and d not in staged}
+        if missing and self.recall is not None:
+            try:
+                known = self.recall(client)
+            except Exception:  # a cache, nothing more: the archive answers instead
+                log.exception("recalling the records of %s failed", client)
+                known = {}
+            self._infos.update((d.lower(), info) for d, info in known.items() if d.lower() in missing)
+        docs = []
+        for path in paths:
+            record = records.get(path)
+            info = {}
+            if record is not None:
+                info = self._infos.get(record)
+                if info is None:
+                    data = staged.get(record)
+                    if data is None:
+                        data = read(record)
+                    parsed = json.loads(data)
+                    info = self._infos[record] = record_info(parsed)
+                    if record in staged:
+                        self._texts[record] = record_text(parsed)
+            docs.append(document_from(path, state[path], first_of(path), info, False, record or ""))
+        return docs
 
     # -- writing ---------------------------------------------------------
     def new_client_id(self, folder: str) -> str:
@@ -115,7 +186,8 @@ class Archive:
             staged: dict[str, bytes] = {}  # digest -> bytes of records written in this version
             present = digests_to_paths(builder.state)  # kept up to date below: linear in the batch
             taken = {name_key(p) for p in builder.state}
-            current = self._current_documents(client, builder)  # supersede key -> (path, fields)
+            base = self._base_documents(client, builder)  # path -> Document of the head built upon
+            current = self._current_documents(base)  # supersede key -> (path, fields)
             changes: list[dict] = []
             for item in batch.items:
                 incoming = item.incoming
@@ -131,7 +203,7 @@ class Archive:
                 key = supersede_key(item.understanding.doc_type, item.understanding.fields, self.rules)
                 if key is not None and key in current:  # rules 第十二条: the old one stays, as history
                     old_path, old_fields = current[key]
-                    history = self._retire(builder, old_path, taken)
+                    history = self._retire(builder, old_path, taken, base)
                     old_digest = builder.state[history].lower()
                     if present.get(old_digest) == old_path:
                         present[old_digest] = history
@@ -145,7 +217,7 @@ class Archive:
                     current[key] = (logical, item.understanding.fields)
                 extracted = extracted_path(logical)
                 record = dumps(extracted_record(item, digest, now))
-                staged[builder.add_bytes(extracted, record)] = record
+                staged[builder.add_bytes(extracted, record).lower()] = record
                 present[digest.lower()] = logical
                 taken.update((name_key(logical), name_key(extracted)))
                 added += 1
@@ -155,22 +227,30 @@ class Archive:
             if note:
                 kinds = "、".join(dict.fromkeys(self.rules[c["type"]].file_name for c in changes))
                 message += f"；{kinds}已更新，旧件移入 {HISTORY}，变更说明见 {note}"
-            version = self._finish(builder, client, meta, staged, message, now)
+            version = self._finish(builder, client, meta, staged, message, now, base)
         return [replace(o, version=version) if o.outcome == "archived" else o for o in outcomes]
 
     def _finish(self, builder: "ocfl.VersionBuilder", client: str, meta: dict, staged: dict[str, bytes],
-                message: str, now: datetime) -> str | None:
+                message: str, now: datetime, base: dict[str, Document] | None = None) -> str | None:
         """Write dossier.json and the derived files (reports) of the new state, then commit.
 
         Returns the new version, or None when nothing changed (nothing is written then).
         An issued report is never regenerated in place: its fresh render goes beside it.
+        The new head's snapshot is built from memory (the documents of the head built upon and the
+        records staged here) and kept: ``head(client)`` then returns it without reading anything back.
         """
-        staged[builder.add_bytes(DOSSIER_JSON, dumps(meta))] = dumps(meta)
+        data = dumps(meta)
+        staged[builder.add_bytes(DOSSIER_JSON, data).lower()] = data
         if not builder.changed:  # derived files alone never make a version
             builder.abort()
             return None
+        if base is None:
+            base = self._base_documents(client, builder)
+        docs = self._working_documents(client, builder, staged, base)
         if self.derive is not None:
-            snap = self._working_snapshot(client, builder, meta, staged)
+            snap = Snapshot(client=client, name=meta.get("name") or client, credit_code=meta.get("credit_code"),
+                            version=builder.version_name, created=iso_utc(utc_now()), meta=meta,
+                            documents=tuple(docs))
             issued = meta.get("issued") or {}
             for path, data in self.derive(snap).items():
                 if path in issued:
@@ -179,51 +259,65 @@ class Archive:
                     stem, dot, ext = path.rpartition(".")
                     path = f"{stem}（签发后更新）.{ext}"
                 builder.add_bytes(path, data)
-        return builder.commit(message, self.config.operator, self.config.operator_address, created=now)
+        version = builder.commit(message, self.config.operator, self.config.operator_address, created=now)
+        reader = builder.committed
+        if reader is not None:
+            head = reader.version()
+            self._heads[client] = (reader.digest, Snapshot(
+                client=reader.id, name=meta.get("name") or reader.id, credit_code=meta.get("credit_code"),
+                version=head.name, created=head.created, meta=meta, documents=tuple(docs),
+                versions=tuple(reader.versions())))
+        return version
 
-    def _working_snapshot(self, client: str, builder: "ocfl.VersionBuilder", meta: dict,
-                          staged: dict[str, bytes]) -> Snapshot:
-        """The state being built, as a Snapshot (documents with their records), for derived files."""
-        reader = self.store.reader(client) if builder.base_state else None
+    def _base_documents(self, client: str, builder: "ocfl.VersionBuilder") -> dict[str, Document]:
+        """The documents of the head a version is built on, by path (from memory when possible)."""
+        self._texts.clear()
+        if builder.base is None:
+            return {}
+        return {d.path: d for d in self.snapshot(client).documents}
 
-        def load(logical: str) -> dict:
-            digest = builder.state[logical]
-            data = staged.get(digest)
-            if data is None:
-                data = reader.content_path(digest).read_bytes()
-            return json.loads(data)
+    def _working_documents(self, client: str, builder: "ocfl.VersionBuilder", staged: dict[str, bytes],
+                           base: dict[str, Document]) -> list[Document]:
+        """The documents of the state being built (with their records), for derived files and the new head.
+        A document whose bytes and record are those of the head is the head's Document, unchanged."""
+        reader = builder.base
+        state, base_state = builder.state, builder.base_state
+        paths = sorted(p for p in state if p.startswith(DOCUMENTS))
+        unchanged = {}
+        for path in paths:
+            old = base.get(path)
+            if old is not None and base_state.get(path) == state[path] \
+                    and old.record.lower() == state.get(extracted_path(path), "").lower():
+                unchanged[path] = old
+        todo = [p for p in paths if p not in unchanged]
 
-        docs = []
-        for path in sorted(p for p in builder.state if p.startswith(DOCUMENTS)):
-            info = load(extracted_path(path)) if extracted_path(path) in builder.state else {}
-            first = reader.first_version_of(path) if reader and builder.base_state.get(path) == builder.state[path] \
-                else builder.version_name
-            docs.append(document_from(path, builder.state[path], first, info, with_text=False))
-        return Snapshot(client=client, name=meta.get("name") or client, credit_code=meta.get("credit_code"),
-                        version=builder.version_name, created=iso_utc(utc_now()), meta=meta, documents=tuple(docs))
+        def first(path: str) -> str:
+            old = base.get(path)
+            return old.version if old is not None and base_state.get(path) == state[path] else builder.version_name
+
+        fresh = iter(self._documents(client, state, todo, first, lambda d: reader.content_path(d).read_bytes(),
+                                     staged))
+        return [unchanged[p] if p in unchanged else next(fresh) for p in paths]
 
     # -- superseded documents (rules 第十二条) -------------------------------
-    def _current_documents(self, client: str, builder: "ocfl.VersionBuilder") -> dict[tuple, tuple[str, dict]]:
+    def _current_documents(self, base: dict[str, Document]) -> dict[tuple, tuple[str, dict]]:
         """Documents in force (not history), by supersede key, as the head of the object has them."""
         current: dict[tuple, tuple[str, dict]] = {}
-        if not builder.base_state:
-            return current
-        reader = self.store.reader(client)
-        for path in sorted(builder.base_state):
-            if not path.startswith(DOCUMENTS) or path.startswith(HISTORY) or extracted_path(path) not in builder.base_state:
+        for path in sorted(base):
+            doc = base[path]
+            if path.startswith(HISTORY) or not doc.record:
                 continue
-            info = json.loads(reader.read_bytes(extracted_path(path)))
-            key = supersede_key(info.get("doc_type"), info.get("fields") or {}, self.rules)
+            key = supersede_key(doc.doc_type, doc.fields, self.rules)
             if key is not None:
-                current[key] = (path, info.get("fields") or {})
+                current[key] = (path, doc.fields)
         return current
 
-    def _retire(self, builder: "ocfl.VersionBuilder", path: str, taken: set[str]) -> str:
+    def _retire(self, builder: "ocfl.VersionBuilder", path: str, taken: set[str], base: dict[str, Document]) -> str:
         """Move a superseded document (and its extracted record) under documents/历史/."""
         stem, dot, ext = path[len(DOCUMENTS):].rpartition(".")
         if not dot:
             stem, ext = path[len(DOCUMENTS):], ""
-        since = self.store.reader(builder.object_id).first_version_of(path) if path in builder.base_state else "本批"
+        since = base[path].version if path in builder.base_state else "本批"
         history = unique_name(f"{HISTORY}{stem}_{since}{dot}{ext}", taken)
         builder.rename(path, history)
         if extracted_path(path) in builder.state:
@@ -356,7 +450,7 @@ class Archive:
 
     def _meta_in(self, builder: "ocfl.VersionBuilder", client: str) -> dict:
         if DOSSIER_JSON in builder.base_state:
-            return json.loads(self.store.reader(client).read_bytes(DOSSIER_JSON))
+            return json.loads(builder.base.read_bytes(DOSSIER_JSON))
         return {"client": client, "name": client, "credit_code": None, "folders": [], "case": {}}
 
     # -- history and fixity ----------------------------------------------

@@ -10,7 +10,6 @@ Inside an object (design section 3):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,8 +28,10 @@ NOTES = "notes/"
 
 
 def dumps(data: Any) -> bytes:
-    """Stable JSON bytes: unchanged data gives identical bytes, so nothing new is stored."""
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    """Stable JSON bytes: unchanged data gives identical bytes, so nothing new is stored.
+    (``json.dumps(..., ensure_ascii=False, indent=2, sort_keys=True)``, written by the faster
+    ``ocfl.canonical_json``.)"""
+    return (ocfl.canonical_json(data) + "\n").encode("utf-8")
 
 
 def extracted_path(document_path: str) -> str:
@@ -51,6 +52,7 @@ class Document:
     text: str = ""
     review: bool = False
     problems: tuple[str, ...] = ()
+    record: str = ""  # sha512 of its extracted record ("" when it has none); not part of to_json
 
     @property
     def in_force(self) -> bool:
@@ -112,7 +114,41 @@ class Batch:
     items: list[Item] = field(default_factory=list)
     credit_codes: list[str] = field(default_factory=list)
 
-def document_from(path: str, digest: str, version: str, info: dict, with_text: bool) -> Document:
+#: The keys of an extracted record a Document is made of (its text aside).
+INFO_KEYS = ("source", "media_type", "pages", "doc_type", "confidence", "fields", "review", "problems")
+
+
+def record_info(record: dict) -> dict:
+    """What a Document needs of an extracted record, without the text (small enough to keep)."""
+    return {key: record[key] for key in INFO_KEYS if key in record}
+
+
+def record_text(record: dict) -> str:
+    return "\n".join(record.get("text") or [])
+
+
+def first_versions(reader: "ocfl.ObjectReader", version: str, paths) -> dict[str, str]:
+    """For each path of ``version``: the earliest version from which it has held the same bytes
+    without a break (``ObjectReader.first_version_of`` for many paths in one walk back)."""
+    target = reader.version(version)
+    remaining = {p: target.state[p].lower() for p in paths}
+    first = dict.fromkeys(remaining, target.name)
+    for number in range(target.number - 1, 0, -1):
+        if not remaining:
+            break
+        older = reader.version(f"v{number}")
+        state = older.state
+        for path, digest in list(remaining.items()):
+            found = state.get(path)
+            if found is None or found.lower() != digest:
+                del remaining[path]
+            else:
+                first[path] = older.name
+    return first
+
+
+def document_from(path: str, digest: str, version: str, info: dict, with_text: bool,
+                  record: str = "") -> Document:
     return Document(
         path=path,
         source=info.get("source", ""),
@@ -126,6 +162,7 @@ def document_from(path: str, digest: str, version: str, info: dict, with_text: b
         text="\n".join(info.get("text") or []) if with_text else "",
         review=bool(info.get("review")),
         problems=tuple(info.get("problems") or ()),
+        record=record,
     )
 
 

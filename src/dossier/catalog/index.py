@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
-from dossier.archive import Snapshot
+from dossier.archive import Document, Snapshot
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents carry their record's digest, review flag, problems and FTS row
+_CACHED_TABLES = ("clients", "versions", "documents", "document_text")  # rebuilt from the archive
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS clients (
@@ -24,7 +25,7 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE TABLE IF NOT EXISTS documents (
     client TEXT, path TEXT, version TEXT, sha512 TEXT, source TEXT, media_type TEXT, pages INTEGER,
-    doc_type TEXT, confidence REAL, fields TEXT,
+    doc_type TEXT, confidence REAL, fields TEXT, record TEXT, review INTEGER, problems TEXT, text_rowid INTEGER,
     PRIMARY KEY (client, path)
 );
 CREATE INDEX IF NOT EXISTS documents_sha512 ON documents (sha512);
@@ -47,8 +48,28 @@ class Catalog:
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=30000")
+        self._migrate()
         self.db.executescript(_SCHEMA)
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _migrate(self) -> None:
+        """A catalog of another schema is a cache like any other: drop what the archive rebuilds
+        (``heads()`` is then empty, so the next ``sync_catalog`` reindexes every client)."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:  # a new file
+            return
+        if row is None or row[0] == str(SCHEMA_VERSION):
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in _CACHED_TABLES:
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            self.db.execute("DELETE FROM meta WHERE key = 'schema_version'")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -60,38 +81,89 @@ class Catalog:
         self.close()
 
     # -- writing ---------------------------------------------------------
-    def update(self, snap: Snapshot) -> None:
-        """Replace everything known of one client by its archive snapshot (head, with text)."""
+    def update(self, snap: Snapshot, text: Callable[[str, Document], str] | None = None) -> None:
+        """Bring one client up to its archive snapshot (the head).
+
+        Without ``text``: replace everything known of the client, full text from the snapshot's
+        documents (``Archive.snapshot(client, with_text=True)``). With ``text(client, doc)`` (``Archive.text_of``):
+        change only the rows of paths added, changed or removed since what the catalog holds; a
+        document moved to another path keeps its full-text row, and ``text`` is asked only for
+        records the catalog has never held. Both give the same catalog.
+        """
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            self._delete(snap.client)
+            if text is None:
+                self._delete(snap.client)
+                rows: dict[str, tuple] = {}
+            else:
+                rows = {r[0]: r[1:] for r in db.execute(
+                    "SELECT path, sha512, version, record, text_rowid FROM documents WHERE client = ?",
+                    (snap.client,))}
             db.execute(
-                "INSERT INTO clients VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?)",
                 (snap.client, snap.name, snap.credit_code, snap.version, snap.created,
                  json.dumps(snap.meta.get("folders") or [], ensure_ascii=False)),
             )
-            db.executemany(
-                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?)",
-                [(snap.client, v.name, v.number, v.created, v.user_name, v.message) for v in snap.versions],
-            )
-            db.executemany(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(snap.client, d.path, d.version, d.sha512, d.source, d.media_type, d.pages, d.doc_type,
-                  d.confidence, json.dumps(d.fields, ensure_ascii=False)) for d in snap.documents],
-            )
-            db.executemany(
-                "INSERT INTO document_text (client, path, body) VALUES (?, ?, ?)",
-                [(snap.client, d.path, d.text) for d in snap.documents if d.text],
-            )
+            self._versions(snap)
+            by_path = {d.path: d for d in snap.documents}
+            # full-text rows whose path goes away or now holds another record: free to follow their record
+            freed: dict[str, int] = {}
+            unused: set[int] = set()
+            for path, (_sha, _version, record, rowid) in rows.items():
+                d = by_path.get(path)
+                if rowid is not None and (d is None or d.record != record):
+                    unused.add(rowid)
+                    if record:
+                        freed.setdefault(record, rowid)
+            plan = []
+            for d in snap.documents:
+                old = rows.get(d.path)
+                if old is not None and old[:3] == (d.sha512, d.version, d.record):
+                    continue  # same bytes, same record, same first version: the row is as it was
+                rowid, action = None, "new"
+                if old is not None and old[2] == d.record and d.record:
+                    rowid, action = old[3], "keep"
+                elif d.record and d.record in freed:
+                    rowid, action = freed.pop(d.record), "move"
+                    unused.discard(rowid)
+                plan.append((d, rowid, action))
+            for rowid in unused:  # rows of removed paths and replaced records nobody took over
+                db.execute("DELETE FROM document_text WHERE rowid = ?", (rowid,))
+            for path in rows.keys() - by_path.keys():
+                db.execute("DELETE FROM documents WHERE client = ? AND path = ?", (snap.client, path))
+            for d, rowid, action in plan:
+                if action == "move":
+                    db.execute("UPDATE document_text SET path = ? WHERE rowid = ?", (d.path, rowid))
+                elif action == "new":
+                    body = d.text if text is None else text(snap.client, d)
+                    if body:
+                        rowid = db.execute("INSERT INTO document_text (client, path, body) VALUES (?, ?, ?)",
+                                           (snap.client, d.path, body)).lastrowid
+                db.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (snap.client, d.path, d.version, d.sha512, d.source, d.media_type, d.pages, d.doc_type,
+                     d.confidence, json.dumps(d.fields, ensure_ascii=False), d.record, int(d.review),
+                     json.dumps(list(d.problems), ensure_ascii=False), rowid))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
+    def _versions(self, snap: Snapshot) -> None:
+        have = {r[0] for r in self.db.execute("SELECT version FROM versions WHERE client = ?", (snap.client,))}
+        names = {v.name for v in snap.versions}
+        for name in have - names:
+            self.db.execute("DELETE FROM versions WHERE client = ? AND version = ?", (snap.client, name))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO versions VALUES (?, ?, ?, ?, ?, ?)",
+            [(snap.client, v.name, v.number, v.created, v.user_name, v.message) for v in snap.versions
+             if v.name not in have or v.name == snap.version])
+
     def _delete(self, client: str) -> None:
-        for table in ("clients", "versions", "documents", "document_text"):
+        for table in ("clients", "versions", "documents"):
             self.db.execute(f"DELETE FROM {table} WHERE client = ?", (client,))
+        self.db.execute("DELETE FROM document_text WHERE client = ?", (client,))
 
     def remove_missing(self, present: Iterable[str]) -> None:
         present = set(present)
@@ -103,6 +175,17 @@ class Catalog:
                 self.db.execute("COMMIT")
 
     # -- reading ---------------------------------------------------------
+    def records(self, client: str) -> dict[str, dict]:
+        """What the catalog holds of a client's extracted records, by their sha512 (``Archive.recall``)."""
+        out = {}
+        for record, source, media_type, pages, doc_type, confidence, fields, review, problems in self.db.execute(
+                "SELECT record, source, media_type, pages, doc_type, confidence, fields, review, problems "
+                "FROM documents WHERE client = ? AND record IS NOT NULL AND record != ''", (client,)):
+            out[record] = {"source": source, "media_type": media_type, "pages": pages, "doc_type": doc_type,
+                           "confidence": confidence, "fields": json.loads(fields) if fields else {},
+                           "review": bool(review), "problems": json.loads(problems) if problems else []}
+        return out
+
     def heads(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT client, version FROM clients"))
 

@@ -55,7 +55,7 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
     completeness = completeness_context(client, case_json, when.isoformat(), snap.version, item_rows,
                                         version_date=when)
     return {
-        REPORT_PATHS["completeness"]: render(COMPLETENESS, completeness, templates_dir),
+        REPORT_PATHS["completeness"]: render(COMPLETENESS, completeness, templates_dir, cleaned=True),
         REPORT_PATHS["index"]: render(INDEX, index_context(client, snap.version, index, version_date=when),
-                                      templates_dir),
+                                      templates_dir, cleaned=True),
     }

@@ -217,14 +217,16 @@ def index_context(client: dict, version: str, documents: list[dict],
         pages = doc.get("pages")
         if isinstance(pages, int) and not isinstance(pages, bool):
             total_pages += pages
+        # show() and date8() give clean text already: only the other values go through clean(), so
+        # the rows come out as clean() of the whole context would give them, at a fraction of its cost
         rows.append({
-            "no": doc.get("number") if doc.get("number") is not None else i,
+            "no": clean(doc.get("number") if doc.get("number") is not None else i),
             "archival_code": show(doc.get("archival_code"), ""),
             "doc_no": show(doc.get("doc_no"), ""),
             "responsible": show(doc.get("responsible"), ""),
             "title": show(doc.get("title"), ""),
             "date": date8(doc.get("date")),
-            "pages": pages if pages is not None else "",
+            "pages": clean(pages) if pages is not None else "",
             "remark": show(doc.get("remark"), ""),
         })
     ctx = {
@@ -233,9 +235,8 @@ def index_context(client: dict, version: str, documents: list[dict],
         "document_date": iso_date(version_date) or EPOCH.date().isoformat(),
         "total": len(rows),
         "total_pages": total_pages,
-        "documents": rows,
     }
-    return clean(ctx)
+    return {**clean(ctx), "documents": rows}
 
 
 def sample_context(template: str) -> dict:
@@ -323,7 +324,58 @@ def _template_class():
             # without autoescape (still sandboxed), or "<&>" would end up as "&lt;&amp;&gt;".
             super().render_properties(context, environment(autoescape=False))
 
+        # The two overrides below give exactly docxtpl's result, in time that no longer grows with
+        # the rows of a table (the archive index lists every document of a dossier).
+        def resolve_listing(self, xml):
+            # docxtpl rewrites \t \a \n \f inside the runs of each paragraph, with regular
+            # expressions run per paragraph and per run; a paragraph without any of them comes out
+            # as it went in, so only the paragraphs that hold one go through docxtpl.
+            if _LISTING.search(xml) is None:
+                return xml
+            resolve = super().resolve_listing
+            return _PARAGRAPH.sub(lambda m: resolve(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml)
+
+        def fix_tables(self, xml):
+            # docxtpl widens or narrows a table's grid when a loop made rows with more (or fewer)
+            # cells than it has columns; it only reads the tree otherwise. Check that cheaply and
+            # leave the rare table that needs it to docxtpl itself.
+            tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+            try:
+                if not _grids_need_fixing(tree):
+                    return tree
+            except Exception:  # docxtpl reports whatever is wrong with the table
+                pass
+            return super().fix_tables(xml)
+
     return Template
+
+
+_LISTING = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
+def _grids_need_fixing(tree) -> bool:
+    """Whether docxtpl's ``fix_tables`` would change a table of ``tree`` (same rules, read only)."""
+    ns = "{" + tree.nsmap["w"] + "}"
+    tr, tc, tc_pr, grid_span = ns + "tr", ns + "tc", ns + "tcPr", ns + "gridSpan"
+    for table in tree.iter(ns + "tbl"):
+        columns = len(table.find(ns + "tblGrid").findall(ns + "gridCol"))
+        most_cells, widest = 0, 0
+        for row in table.iter(tr):
+            cells = row.findall(tc)
+            most_cells = max(most_cells, len(cells))
+            if next(row.iter(grid_span), None) is None:
+                span = len(cells)
+            else:
+                span = 0
+                for cell in cells:
+                    props = cell.find(tc_pr)
+                    found = None if props is None else props.find(grid_span)
+                    span += 1 if found is None else int(found.get(ns + "val"))
+            widest = max(widest, span)
+        if most_cells > columns or widest < columns:
+            return True
+    return False
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -359,10 +411,12 @@ def describe_error(exc: Exception) -> str:
     return f"{type(exc).__name__}：{exc}"
 
 
-def render_file(path: Path, context: dict) -> bytes:
+def render_file(path: Path, context: dict, *, cleaned: bool = False) -> bytes:
+    """Render the template file ``path``. ``cleaned``: the context comes from ``completeness_context``
+    or ``index_context``, already cleaned (cleaning it again would cost as much once more)."""
     from docx.opc.exceptions import OpcError
 
-    ctx = clean(dict(context))
+    ctx = dict(context) if cleaned else clean(dict(context))
     try:
         doc = _template_class()(io.BytesIO(Path(path).read_bytes()))
         doc.render(ctx, jinja_env=environment(), autoescape=True)
@@ -387,12 +441,12 @@ def render_file(path: Path, context: dict) -> bytes:
     return normalise_zip(buf.getvalue())
 
 
-def render(template: str, context: dict, templates_dir: Path | None = None) -> bytes:
+def render(template: str, context: dict, templates_dir: Path | None = None, *, cleaned: bool = False) -> bytes:
     """Render a report: ``template`` is a name in ``TEMPLATES``; the user's copy in
     ``templates_dir`` wins over the packaged default. Same context, same bytes."""
     if template not in TEMPLATES:
         raise TemplateProblem(f"未知报告模板“{template}”。可用模板：{'、'.join(TEMPLATES)}。")
-    return render_file(template_path(template, templates_dir), context)
+    return render_file(template_path(template, templates_dir), context, cleaned=cleaned)
 
 
 # -- checking a template --------------------------------------------------------------------

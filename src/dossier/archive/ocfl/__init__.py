@@ -12,10 +12,10 @@ This package knows nothing of dossiers: it is a general OCFL store.
 """
 
 from .builder import VersionBuilder
-from .inventory import DIGEST_ALGORITHM, copy_and_hash, fsync_dir
+from .inventory import DIGEST_ALGORITHM, canonical_json, copy_and_hash, fsync_dir
 from .reader import ObjectReader, Version
 from .store import StorageRoot
 from .verify import Problem, verify_object
 
 __all__ = ["DIGEST_ALGORITHM", "ObjectReader", "Problem", "StorageRoot", "Version", "VersionBuilder",
-           "copy_and_hash", "fsync_dir", "verify_object"]
+           "canonical_json", "copy_and_hash", "fsync_dir", "verify_object"]

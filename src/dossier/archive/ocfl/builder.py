@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import errno
+import hashlib
 import io
 import logging
 import os
@@ -53,6 +53,8 @@ class VersionBuilder:
         self._work = store.staging_dir / object_id / uuid.uuid4().hex
         (self._work / "incoming").mkdir(parents=True)
         self._closed = False
+        #: after commit(): a reader of the new head, built from the inventory just written
+        self.committed: ObjectReader | None = None
 
     def __enter__(self) -> VersionBuilder:
         return self
@@ -146,6 +148,11 @@ class VersionBuilder:
             raise
         self._set(new, digest)
 
+    @property
+    def base(self) -> ObjectReader | None:
+        """The reader of the head this version is built on (None for a new object)."""
+        return self._reader
+
     def has_digest(self, digest: str) -> bool:
         return digest.lower() in self._manifest or digest.lower() in self._staged
 
@@ -177,6 +184,7 @@ class VersionBuilder:
             self.abort()
             raise
         self.abort()  # success: drop the (now empty) staging dir, release the lock
+        self.committed = self._store.remember(self.object_id, inv, self._inventory_digest, self._reader)
         return name
 
     def abort(self) -> None:
@@ -203,7 +211,10 @@ class VersionBuilder:
     def _new_inventory(self, name: str, message: str, user_name: str,
                        user_address: str | None, created: datetime | None) -> dict:
         if self._reader is not None:
-            inv = copy.deepcopy(self._reader.inventory)
+            # Versions are immutable and manifest entries are never rewritten: a copy of the two
+            # mappings is enough (a deep copy costs as much as the whole history).
+            old = self._reader.inventory
+            inv = {**old, "manifest": dict(old["manifest"]), "versions": dict(old["versions"])}
         else:
             inv = {"id": self.object_id, "type": INVENTORY_TYPE,
                    "digestAlgorithm": DIGEST_ALGORITHM, "manifest": {}, "versions": {}}
@@ -238,6 +249,7 @@ class VersionBuilder:
 
     def _commit_new(self, name: str, inv: dict) -> None:
         data = json_bytes(inv)
+        self._inventory_digest = hashlib.sha512(data).hexdigest()
         obj = self._work / "object"
         self._build(obj, name, data)
         inventory.write_bytes(obj / "inventory.json", data)
@@ -252,6 +264,7 @@ class VersionBuilder:
 
     def _commit_update(self, name: str, inv: dict) -> None:
         data = json_bytes(inv)
+        self._inventory_digest = hashlib.sha512(data).hexdigest()
         obj = self._store.object_path(self.object_id)
         self._build(self._work, name, data)
         inventory.write_bytes(self._work / "new-inventory", data)

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import re
 import unicodedata
@@ -86,7 +87,68 @@ def file_digest(path: Path, algorithm: str) -> str:
 
 def json_bytes(value: dict) -> bytes:
     """Canonical form of every JSON file we write (inventories, root config)."""
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (canonical_json(value) + "\n").encode("utf-8")
+
+
+def canonical_json(value) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, the same text, faster.
+
+    With ``indent`` the standard library falls back to its pure-Python encoder; an inventory holds
+    one entry per file and version, so that cost grew with the object. Strings, dicts with string
+    keys and lists of strings (almost all of an inventory) are written here with the C string
+    encoder; anything else goes to ``json.dumps`` itself.
+    """
+    out: list[str] = []
+    _canonical(value, "\n", out)
+    return "".join(out)
+
+
+_encode_str = json.encoder.encode_basestring  # the C version when available, as json.dumps uses
+
+
+def _canonical(value, newline: str, out: list[str]) -> None:
+    if type(value) is str:
+        out.append(_encode_str(value))
+    elif type(value) is dict and all(type(k) is str for k in value):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key in sorted(value):
+            out.append(sep)
+            out.append(_encode_str(key))
+            out.append(": ")
+            _canonical(value[key], inner, out)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif type(value) is list:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        if all(type(v) is str for v in value):
+            out.append("[" + inner + ("," + inner).join(map(_encode_str, value)) + newline + "]")
+            return
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _canonical(item, inner, out)
+            sep = "," + inner
+        out.append(newline + "]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    elif type(value) is float and math.isfinite(value):
+        out.append(float.__repr__(value))
+    else:  # NaN, tuples, subclasses, exotic keys: exactly what json.dumps writes
+        text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+        out.append(text.replace("\n", newline) if "\n" in text else text)
 
 
 def sidecar_bytes(data: bytes) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -29,16 +30,24 @@ class Version:
 class ObjectReader:
     """Read-only access to one OCFL 1.0/1.1 object."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, inventory: dict | None = None, digest: str | None = None):
+        """Read the object at ``path``; or, given ``inventory`` (and its ``digest``), wrap an inventory
+        this process has just written there, without reading it back."""
         self.path = Path(path)
-        if not self.path.is_dir() or declaration(self.path) is None:
-            raise ArchiveError(f"{self.path} 不是 OCFL 对象（缺少或损坏的 0=ocfl_object_1.1 声明文件）。"
-                               "请检查存档路径，或运行 verify 检查存档。")
-        inv, _data, problems = load_inventory(self.path)
-        if problems:
-            name, _kind, detail = problems[0]
-            raise ArchiveError(f"无法读取 OCFL 对象 {self.path}：{name}：{detail}。"
-                               "请运行 recover 或 verify 检查该对象，必要时从备份恢复。")
+        if inventory is not None:
+            inv = inventory
+        else:
+            if not self.path.is_dir() or declaration(self.path) is None:
+                raise ArchiveError(f"{self.path} 不是 OCFL 对象（缺少或损坏的 0=ocfl_object_1.1 声明文件）。"
+                                   "请检查存档路径，或运行 verify 检查存档。")
+            inv, data, problems = load_inventory(self.path)
+            if problems:
+                name, _kind, detail = problems[0]
+                raise ArchiveError(f"无法读取 OCFL 对象 {self.path}：{name}：{detail}。"
+                                   "请运行 recover 或 verify 检查该对象，必要时从备份恢复。")
+            digest = hashlib.new(inv["digestAlgorithm"], data).hexdigest()
+        #: digest of the inventory's bytes (what its sidecar holds): identifies this state of the object
+        self.digest: str | None = digest
         self.inventory: dict = inv
         self.id: str = inv["id"]
         self.head: str = inv["head"]
@@ -75,6 +84,13 @@ class ObjectReader:
         return Version(name=name, number=int(name[1:]), created=block.get("created", ""),
                        message=block.get("message", ""), user_name=user.get("name"),
                        user_address=user.get("address"), state=state)
+
+    def adopt_versions(self, other: "ObjectReader") -> None:
+        """Reuse the versions ``other`` has already built (versions are immutable; same object only)."""
+        if other.id == self.id:
+            for name, ver in other._versions.items():
+                if self.inventory["versions"].get(name) is other.inventory["versions"].get(name):
+                    self._versions.setdefault(name, ver)
 
     def versions(self) -> list[Version]:
         return [self.version(self._names[n]) for n in sorted(self._names)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
@@ -21,6 +22,7 @@ from .inventory import (
     INVENTORY_TYPE,
     LAYOUT_EXTENSION,
     ROOT_DECLARATION,
+    SIDECAR as SIDECAR_SHA512,
     VERSION_RE,
     check_object_id,
     declaration,
@@ -40,6 +42,57 @@ class StorageRoot:
 
     def __init__(self, root: Path, staging_dir: Path, lock_dir: Path):
         self.root, self.staging_dir, self.lock_dir = Path(root), Path(staging_dir), Path(lock_dir)
+        # object id -> (identity of its inventory files on disk, reader): an inventory is only ever
+        # replaced by a rename (new inode) with its sidecar, so an unchanged identity means the same bytes.
+        self._readers: dict[str, tuple[tuple, ObjectReader]] = {}
+
+    def _identity(self, object_id: str) -> tuple | None:
+        obj = self.object_path(object_id)
+        try:
+            st = os.stat(obj / "inventory.json")
+            side = os.stat(obj / SIDECAR_SHA512)
+            return (st.st_ino, st.st_size, st.st_mtime_ns, side.st_ino, side.st_size, side.st_mtime_ns,
+                    (obj / SIDECAR_SHA512).read_bytes())
+        except OSError:
+            return None
+
+    def _cached_reader(self, object_id: str) -> ObjectReader:
+        """A reader of the object's head: the cached one while its inventory files are unchanged."""
+        key = self._identity(object_id)
+        cached = self._readers.get(object_id)
+        if key is not None and cached is not None and cached[0] == key:
+            return cached[1]
+        reader = ObjectReader(self.object_path(object_id))
+        if key is not None and self._identity(object_id) == key:
+            self._readers[object_id] = (key, reader)
+        return reader
+
+    def _known_consistent(self, object_id: str, highest: str) -> bool:
+        """The recovery check for an object whose head this process has read or written, without parsing
+        its inventory again: same inventory files as then, their version is the highest directory, and
+        that version's copy of the inventory is byte for byte the root one."""
+        cached = self._readers.get(object_id)
+        if cached is None or cached[1].head != highest or cached[1].id != object_id:
+            return False
+        obj = self.object_path(object_id)
+        key = self._identity(object_id)
+        if key is None or key != cached[0]:
+            return False
+        try:
+            return (obj / highest / "inventory.json").read_bytes() == (obj / "inventory.json").read_bytes() \
+                and self._identity(object_id) == key
+        except OSError:
+            return False
+
+    def remember(self, object_id: str, inv: dict, digest: str, base: ObjectReader | None) -> ObjectReader:
+        """Called by a builder after its commit: the new head's reader, from the inventory in memory."""
+        reader = ObjectReader(self.object_path(object_id), inventory=inv, digest=digest)
+        if base is not None:
+            reader.adopt_versions(base)
+        key = self._identity(object_id)
+        if key is not None and key[-1].split(b" ", 1)[0].decode("ascii", "replace").lower() == digest:
+            self._readers[object_id] = (key, reader)
+        return reader
 
     def init(self) -> None:
         root = self.root.resolve()
@@ -97,7 +150,7 @@ class StorageRoot:
             raise ArchiveError(f"存档中没有对象 {object_id}（{self.object_path(object_id)}）。请检查客户编号。")
         for attempt in range(3):  # a reader may race the final two renames of a commit
             try:
-                return ObjectReader(self.object_path(object_id))
+                return self._cached_reader(object_id)
             except ArchiveError:
                 if attempt == 2:
                     raise
@@ -146,7 +199,7 @@ class StorageRoot:
                 log.warning("%s", action)
             reader = None
             if self.exists(object_id):
-                reader = ObjectReader(self.object_path(object_id))
+                reader = self._cached_reader(object_id)
                 inv = reader.inventory
                 if (inv["digestAlgorithm"] != DIGEST_ALGORITHM or inv["type"] != INVENTORY_TYPE
                         or reader.id != object_id or declaration(reader.path) != "1.1"
@@ -191,6 +244,9 @@ class StorageRoot:
             if not numbered:
                 return actions
             k, name = numbered[-1]
+            if self._known_consistent(object_id, name):
+                return actions
+            key = self._identity(object_id)
             root_inv, root_data, root_problems = load_inventory(obj)
             root_head = None
             if root_inv is not None and not root_problems:
@@ -199,6 +255,10 @@ class StorageRoot:
             v_ok = (v_inv is not None and not v_problems and v_inv["head"] == name
                     and v_inv["id"] == object_id)
             if v_ok and root_head == k and root_data == v_data:
+                if key is not None and self._identity(object_id) == key and declaration(obj) == "1.1":
+                    # checked just now: keep its reader (the next begin() or reader() need not parse it again)
+                    digest = hashlib.new(root_inv["digestAlgorithm"], root_data).hexdigest()
+                    self._readers[object_id] = (key, ObjectReader(obj, inventory=root_inv, digest=digest))
                 return actions  # consistent
             if v_ok and root_head in (None, k - 1, k):
                 self._roll_forward(obj, name, v_data, v_inv["digestAlgorithm"])
