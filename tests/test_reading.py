@@ -332,3 +332,54 @@ def test_image_file_is_ocred_through_the_batch(tmp_path, companies):
     ocr = InlineOcr()
     reading = read_batch([png], _settings(), ocr)[0]
     assert reading.media_type == "image/png" and reading.pages == 1 and len(ocr.calls) == 1
+
+
+# -- through the pipeline: a batch whose commit failed is not read again ----------------------------------
+
+def test_pipeline_retry_after_a_failed_commit_reads_nothing_again(tmp_path, companies, scanned, monkeypatch):
+    from conftest import make_config
+
+    from dossier.archive import Archive
+    from dossier.errors import ArchiveError
+    from dossier.pipeline import Pipeline, init_home
+
+    cfg = make_config(tmp_path / "home")
+    init_home(cfg)
+    folder = cfg.inbox / companies[0].short
+    folder.mkdir(parents=True)
+    samples.business_licence_pdf(companies[0], folder / "营业执照.pdf")
+    (folder / "扫描件.pdf").write_bytes(scanned[0][2].read_bytes())  # two scanned pages
+
+    real_store = Archive.store_batch
+
+    def failing_store(self, *args, **kwargs):
+        raise ArchiveError("磁盘已满（测试）")
+
+    monkeypatch.setattr(Archive, "store_batch", failing_store)
+    pipe = Pipeline(cfg)
+    try:
+        pipe.start()
+        first = pipe.ingest(wait=False)
+    finally:
+        pipe.close()
+    assert sorted(o.outcome for o in first) == ["pending", "pending"]
+    assert (folder / "扫描件.pdf").exists()
+
+    monkeypatch.setattr(Archive, "store_batch", real_store)
+
+    def no_open(path):
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr(document_mod.pdfium_text, "open_pdf", no_open)
+    pipe = Pipeline(cfg)
+    try:
+        pipe.ocr.imap = lambda refs: (_ for _ in ()).throw(AssertionError("OCR again"))
+        pipe.start()
+        again = pipe.ingest(wait=False)
+        hits = pipe.read_cache.hits
+    finally:
+        pipe.close()
+    assert sorted(o.outcome for o in again) == ["archived", "archived"]
+    assert hits == 2
+    assert len(list((cfg.state_dir / "reading-cache").glob("*.json"))) == 2
+    assert not any(".json" in p.name for p in cfg.inbox.rglob("*"))  # nothing of the cache in the inbox

@@ -33,7 +33,7 @@ from dossier.models import Outcome, Progress, Reading, Understanding
 from dossier.naming import client_id_for
 from dossier.outputs import receipt_text, report_files
 from dossier.outputs.reports import install_defaults
-from dossier.reading import Interrupted, document_name, looks_complete, read_document, sniff, understand
+from dossier.reading import ReadingCache, document_name, probe, read_batch, settings_for, understand
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +132,11 @@ class Pipeline:
         self.stop = threading.Event()
         self.progress = Progress()
         self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
+        self.read_settings = settings_for(config, self.ocr)
+        self.read_cache = ReadingCache.for_config(config)  # a retried batch is not read or OCRed again
         # every version carries fresh reports of its own state (checks -> outputs, design section 1)
         self.archive.derive = self._reports
+        self.archive.recall = self.catalog.records  # records the catalog holds need not be parsed again
 
     def close(self) -> None:
         if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
@@ -157,7 +160,10 @@ class Pipeline:
         for client in ids:
             reader = self.archive.store.reader(client)
             if heads.get(client) != reader.head:
-                self.catalog.update(self.archive.snapshot(client, with_text=True))
+                if full:
+                    self.catalog.update(self.archive.snapshot(client, with_text=True))
+                else:  # only the paths changed since what the catalog holds
+                    self.catalog.update(self.archive.head(client), self.archive.text_of)
                 updated += 1
             if full:  # the access log lives in the object's logs/, outside versions
                 accesslog.sync_catalog(self.archive, self.catalog, client)
@@ -207,8 +213,8 @@ class Pipeline:
         if not self.settle.ready(entry):
             return False
         try:
-            media_type = sniff(entry.path)
-            if media_type and not looks_complete(entry.path, media_type):
+            found = probe(entry.path)  # remembered: the read stage does not sniff the claimed file again
+            if found.media_type and not found.complete:
                 # Still being copied, or truncated for good: wait until it has been still for long.
                 return self.settle.unchanged_for(entry) >= self.config.stale_seconds
         except OSError:
@@ -240,36 +246,29 @@ class Pipeline:
         group.claimed = [Claimed(e, p) for e in group.entries if (p := intake.claim(e, group.work)) is not None]
 
     def _read(self, group: Group) -> None:
+        """Read the group's files together (their scanned pages share the OCR pool), then understand each."""
+        items = [] if self.stop.is_set() else group.claimed
+        results = read_batch([i.path for i in items], self.read_settings, self.ocr, self.read_cache,
+                             should_stop=self.stop.is_set,
+                             on_file=lambda k: self._step(items[k].entry.incoming.source))
         readable: list[Claimed] = []
-        for item in group.claimed:
+        for n, item in enumerate(group.claimed):
             source = item.entry.incoming.source
-            problem = None
-            if not self.stop.is_set():
-                self._step(source)
-                problem = self._read_one(item)
-            if problem:
-                dest = intake.set_aside(item.path, item.entry, self.config.failed, problem, QUARANTINE_TITLE)
-                group.outcomes.append(Outcome(source, "quarantined", problem, moved_to=self._rel(dest)))
-            elif item.reading is None:  # the service is stopping: back to the inbox, untouched
+            result = results[n] if n < len(results) else None
+            if isinstance(result, ReadError):
+                dest = intake.set_aside(item.path, item.entry, self.config.failed, result.message, QUARANTINE_TITLE)
+                group.outcomes.append(Outcome(source, "quarantined", result.message, moved_to=self._rel(dest)))
+            elif result is None:  # the service is stopping: back to the inbox, untouched
                 intake.release(item.path, group.work, self.config.inbox)
                 group.outcomes.append(Outcome(source, "pending", "服务停止，下次启动时处理"))
             else:
+                self._understand(item, result)
                 readable.append(item)
         group.claimed = readable
 
-    def _read_one(self, item: Claimed) -> str | None:
-        """Read and understand one claimed file; a reason to quarantine it, or None."""
+    def _understand(self, item: Claimed, reading: Reading) -> None:
+        """Type, fields and credit codes of one read file."""
         source = item.entry.incoming.source
-        try:
-            reading = read_document(item.path, self.config.read_max_pages, self.ocr, self.config.ocr_max_pages,
-                                    self.config.ocr_dpi, should_stop=self.stop.is_set)
-        except ReadError as exc:
-            return exc.message
-        except Interrupted:
-            return None  # stopping: the caller puts the file back
-        except Exception as exc:  # a reader bug must not stop the service
-            log.exception("reading %s failed", source)
-            return f"读取时发生内部错误（{type(exc).__name__}: {exc}），请联系系统管理员。"
         try:
             item.understanding = understand(item.path, reading)
         except Exception as exc:  # a rule bug must not lose the file: archive it for review
@@ -277,7 +276,6 @@ class Pipeline:
             item.understanding = Understanding(problems=(f"识别时发生内部错误（{type(exc).__name__}），请人工查看",))
         item.reading = reading
         item.codes = tuple(find_credit_codes(Path(source).name + "\n" + reading.text))
-        return None
 
     def _route(self, group: Group) -> None:
         if not group.claimed:
@@ -341,7 +339,7 @@ class Pipeline:
                 intake.done(item.path, group.work)
             group.outcomes += outcomes
             try:
-                group.heads[client] = self.archive.snapshot(client, with_text=True)  # read once: receipt and catalog
+                group.heads[client] = self.archive.head(client)  # from memory: receipt and catalog
             except Exception:  # the archive is the truth; the catalog catches up at next start
                 log.exception("reading the new head of %s failed", client)
 
@@ -364,7 +362,7 @@ class Pipeline:
     def _catalog(self, group: Group) -> None:
         for client, snap in group.heads.items():
             try:
-                self.catalog.update(snap)
+                self.catalog.update(snap, self.archive.text_of)  # the changed paths only
             except Exception:  # the archive is the truth; the catalog catches up at next start
                 log.exception("catalog update for %s failed", client)
 
