@@ -135,7 +135,8 @@ def page_chars(textpage, height: float) -> list[tuple[str, float, float, float, 
     ref = ctypes.byref(rect)
     out = []
     for i, ch in enumerate(text):
-        if ch in "\r\n" or generated(handle, i) == 1:
+        # pdfium makes up only line breaks and spaces (between words it infers): ask for those alone
+        if ch in "\r\n" or (ch.isspace() and generated(handle, i) == 1):
             continue
         if not box(handle, i, ref):
             continue
