@@ -315,7 +315,8 @@ def environment(autoescape: bool = True) -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined)
 
 
-def _template_class():
+def template_class():
+    """docxtpl's DocxTemplate with the project's overrides (imported lazily: python-docx is slow to import)."""
     from docxtpl import DocxTemplate  # imported lazily: python-docx is slow to import
 
     class Template(DocxTemplate):
@@ -360,6 +361,13 @@ def _grids_need_fixing(tree) -> bool:
     tr, tc, tc_pr, grid_span = ns + "tr", ns + "tc", ns + "tcPr", ns + "gridSpan"
     for table in tree.iter(ns + "tbl"):
         columns = len(table.find(ns + "tblGrid").findall(ns + "gridCol"))
+        w = {"w": ns[1:-1]}
+        # fast, in C: a row with more cells than columns needs the fix; a row with one plain cell per
+        # column shows the grid is wide enough (the widest row is what counts)
+        if table.xpath("boolean(.//w:tr[count(w:tc) > $n])", n=columns, namespaces=w):
+            return True
+        if table.xpath("boolean(.//w:tr[count(w:tc) = $n][not(.//w:gridSpan)])", n=columns, namespaces=w):
+            continue
         most_cells, widest = 0, 0
         for row in table.iter(tr):
             cells = row.findall(tc)
@@ -418,7 +426,7 @@ def render_file(path: Path, context: dict, *, cleaned: bool = False) -> bytes:
 
     ctx = dict(context) if cleaned else clean(dict(context))
     try:
-        doc = _template_class()(io.BytesIO(Path(path).read_bytes()))
+        doc = template_class()(io.BytesIO(Path(path).read_bytes()))
         doc.render(ctx, jinja_env=environment(), autoescape=True)
     except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(

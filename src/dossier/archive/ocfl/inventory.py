@@ -114,14 +114,20 @@ def _canonical(value, newline: str, out: list[str]) -> None:
             out.append("{}")
             return
         inner = newline + "  "
-        sep = "{" + inner
-        for key in sorted(value):
-            out.append(sep)
-            out.append(_encode_str(key))
-            out.append(": ")
-            _canonical(value[key], inner, out)
-            sep = "," + inner
-        out.append(newline + "}")
+        deeper = "," + inner + "  "
+        parts = []
+        for key, item in sorted(value.items()):
+            kind = type(item)
+            if kind is str:
+                parts.append(_encode_str(key) + ": " + _encode_str(item))
+            elif kind is list and item and all(type(v) is str for v in item):  # an inventory's digest: [paths]
+                parts.append(_encode_str(key) + ": [" + deeper[1:] + deeper.join(map(_encode_str, item))
+                             + inner + "]")
+            else:
+                sub = [_encode_str(key), ": "]
+                _canonical(item, inner, sub)
+                parts.append("".join(sub))
+        out.append("{" + inner + ("," + inner).join(parts) + newline + "}")
     elif type(value) is list:
         if not value:
             out.append("[]")
