@@ -383,3 +383,19 @@ def test_pipeline_retry_after_a_failed_commit_reads_nothing_again(tmp_path, comp
     assert hits == 2
     assert len(list((cfg.state_dir / "reading-cache").glob("*.json"))) == 2
     assert not any(".json" in p.name for p in cfg.inbox.rglob("*"))  # nothing of the cache in the inbox
+
+
+def test_a_large_text_pdf_is_not_hashed_for_the_cache(tmp_path, documents, scanned, monkeypatch):
+    """Above HASH_TEXT_LIMIT a text layer costs less to read again than the bytes cost to hash;
+    a scan is always worth it (OCR costs seconds a page)."""
+    monkeypatch.setattr(document_mod, "HASH_TEXT_LIMIT", 1000)
+    cache = ReadingCache(tmp_path / "cache")
+    text_pdf = documents[(0, "business_licence")]
+    assert text_pdf.stat().st_size > 1000
+    read_batch([text_pdf], _settings(), None, cache)
+    assert list(tmp_path.glob("cache/*.json")) == []
+    scan = scanned[0][0]
+    read_batch([scan], _settings(), InlineOcr(), cache)
+    ocr = InlineOcr()
+    read_batch([scan], _settings(), ocr, cache)
+    assert cache.hits == 1 and ocr.calls == []
