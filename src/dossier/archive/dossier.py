@@ -42,6 +42,9 @@ from dossier.rules import load_doctypes
 
 log = logging.getLogger(__name__)
 
+#: Text layers of records written by this process kept for the catalog's update (the latest ones).
+TEXTS_KEPT = 256
+
 
 class Archive:
     def __init__(self, config: Config):
@@ -55,7 +58,7 @@ class Archive:
         # what it gives can never be stale; it only spares parsing them again.
         self.recall: Callable[[str], dict[str, dict]] | None = None
         self._infos: dict[str, dict] = {}  # sha512 of an extracted record -> record_info
-        self._texts: dict[str, str] = {}  # sha512 of a record written by the last commit -> its text
+        self._texts: dict[str, str] = {}  # sha512 of a record written lately -> its text (TEXTS_KEPT)
         self._heads: dict[str, tuple[str | None, Snapshot]] = {}  # client -> (inventory digest, head)
 
     # -- set-up and recovery ---------------------------------------------
@@ -163,6 +166,8 @@ class Archive:
                     info = self._infos[record] = record_info(parsed)
                     if record in staged:
                         self._texts[record] = record_text(parsed)
+                        while len(self._texts) > TEXTS_KEPT:  # the oldest first
+                            del self._texts[next(iter(self._texts))]
             docs.append(document_from(path, state[path], first_of(path), info, False, record or ""))
         return docs
 
@@ -271,7 +276,6 @@ class Archive:
 
     def _base_documents(self, client: str, builder: "ocfl.VersionBuilder") -> dict[str, Document]:
         """The documents of the head a version is built on, by path (from memory when possible)."""
-        self._texts.clear()
         if builder.base is None:
             return {}
         return {d.path: d for d in self.snapshot(client).documents}

@@ -361,19 +361,13 @@ def _grids_need_fixing(tree) -> bool:
     tr, tc, tc_pr, grid_span = ns + "tr", ns + "tc", ns + "tcPr", ns + "gridSpan"
     for table in tree.iter(ns + "tbl"):
         columns = len(table.find(ns + "tblGrid").findall(ns + "gridCol"))
-        w = {"w": ns[1:-1]}
-        # fast, in C: a row with more cells than columns needs the fix; a row with one plain cell per
-        # column shows the grid is wide enough (the widest row is what counts)
-        if table.xpath("boolean(.//w:tr[count(w:tc) > $n])", n=columns, namespaces=w):
-            return True
-        if table.xpath("boolean(.//w:tr[count(w:tc) = $n][not(.//w:gridSpan)])", n=columns, namespaces=w):
-            continue
-        most_cells, widest = 0, 0
+        widest = 0
         for row in table.iter(tr):
             cells = row.findall(tc)
-            most_cells = max(most_cells, len(cells))
+            if len(cells) > columns:
+                return True  # a loop made a row wider than the grid: columns are added
             if next(row.iter(grid_span), None) is None:
-                span = len(cells)
+                span = len(cells)  # (a span is always read: a bad one fails here as in docxtpl)
             else:
                 span = 0
                 for cell in cells:
@@ -381,8 +375,8 @@ def _grids_need_fixing(tree) -> bool:
                     found = None if props is None else props.find(grid_span)
                     span += 1 if found is None else int(found.get(ns + "val"))
             widest = max(widest, span)
-        if most_cells > columns or widest < columns:
-            return True
+        if widest < columns:
+            return True  # every row is narrower than the grid: columns are removed
     return False
 
 
