@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pdfplumber
@@ -262,7 +263,7 @@ def test_ocr_limit_and_failures_are_noted(scanned):
 
 def test_retried_batch_is_neither_read_nor_ocred_again(tmp_path, scanned, documents, monkeypatch):
     paths, _truth = scanned
-    cache = ReadingCache(tmp_path / "state" / "reading-cache")
+    cache = ReadingCache(tmp_path / "state" / "reading-cache.sqlite")
     files = [paths[0], documents[(0, "balance_sheet")]]
     first = read_batch(files, _settings(), InlineOcr(), cache)
     assert cache.hits == 0
@@ -278,7 +279,7 @@ def test_retried_batch_is_neither_read_nor_ocred_again(tmp_path, scanned, docume
 
 
 def test_cache_is_keyed_by_content_and_settings(tmp_path, documents):
-    cache = ReadingCache(tmp_path / "cache")
+    cache = ReadingCache(tmp_path / "cache.sqlite")
     path = documents[(0, "business_licence")]
     read_batch([path], _settings(), None, cache)
     read_batch([path], ReadSettings(max_pages=1, ocr_engine="fake", ocr_max_pages=30, ocr_dpi=60), None, cache)
@@ -291,7 +292,7 @@ def test_cache_is_keyed_by_content_and_settings(tmp_path, documents):
 
 def test_a_reading_with_a_failed_ocr_page_is_not_cached(tmp_path, scanned):
     paths, _truth = scanned
-    cache = ReadingCache(tmp_path / "cache")
+    cache = ReadingCache(tmp_path / "cache.sqlite")
     read_batch([paths[0]], _settings(), InlineOcr(fail_pages=frozenset({0})), cache)
     ocr = InlineOcr()
     reading = read_batch([paths[0]], _settings(), ocr, cache)[0]
@@ -299,23 +300,35 @@ def test_a_reading_with_a_failed_ocr_page_is_not_cached(tmp_path, scanned):
 
 
 def test_cache_stays_within_its_bound(tmp_path, documents):
-    cache = ReadingCache(tmp_path / "cache", max_bytes=12_000)
+    cache = ReadingCache(tmp_path / "cache.sqlite", max_bytes=12_000)
     paths = [documents[(k, t)] for k in (0, 1) for t in samples.DOC_TYPES[:10]]
     for path in paths:
         read_batch([path], _settings(), None, cache)
-    total = sum(p.stat().st_size for p in (tmp_path / "cache").glob("*.json"))
-    assert 0 < total <= 12_000
-    assert len(list((tmp_path / "cache").glob("*.json"))) < len(paths)
+    assert 0 < cache.stored_bytes() <= 12_000
+    assert 0 < len(cache) < len(paths)
+    last = read_batch([paths[-1]], _settings(), None, cache)  # the most recent entries stay
+    assert cache.hits == 1 and last[0].pages >= 1
 
 
 def test_damaged_cache_entry_is_a_miss(tmp_path, documents):
-    cache = ReadingCache(tmp_path / "cache")
+    cache = ReadingCache(tmp_path / "cache.sqlite")
     path = documents[(0, "business_licence")]
     first = read_batch([path], _settings(), None, cache)[0]
-    for entry in (tmp_path / "cache").glob("*.json"):
-        entry.write_text("{not json", encoding="utf-8")
+    db = sqlite3.connect(tmp_path / "cache.sqlite")
+    db.execute("UPDATE readings SET data = ?", (b"{not json",))
+    db.commit()
+    db.close()
     again = read_batch([path], _settings(), None, cache)[0]
     assert again == first and cache.hits == 0
+    assert read_batch([path], _settings(), None, cache)[0] == first and cache.hits == 1  # stored afresh
+
+
+def test_damaged_cache_database_is_started_afresh(tmp_path, documents):
+    (tmp_path / "cache.sqlite").write_bytes(b"this is not a database" * 100)
+    cache = ReadingCache(tmp_path / "cache.sqlite")
+    path = documents[(0, "business_licence")]
+    first = read_batch([path], _settings(), None, cache)[0]
+    assert first.pages == 1 and cache.hits == 0
 
 
 def test_cache_json_round_trip(scanned):
@@ -381,19 +394,19 @@ def test_pipeline_retry_after_a_failed_commit_reads_nothing_again(tmp_path, comp
         pipe.close()
     assert sorted(o.outcome for o in again) == ["archived", "archived"]
     assert hits == 2
-    assert len(list((cfg.state_dir / "reading-cache").glob("*.json"))) == 2
-    assert not any(".json" in p.name for p in cfg.inbox.rglob("*"))  # nothing of the cache in the inbox
+    assert len(ReadingCache(cfg.state_dir / "reading-cache.sqlite")) == 2
+    assert not any("cache" in p.name for p in cfg.inbox.rglob("*"))  # nothing of the cache in the inbox
 
 
 def test_a_large_text_pdf_is_not_hashed_for_the_cache(tmp_path, documents, scanned, monkeypatch):
     """Above HASH_TEXT_LIMIT a text layer costs less to read again than the bytes cost to hash;
     a scan is always worth it (OCR costs seconds a page)."""
     monkeypatch.setattr(document_mod, "HASH_TEXT_LIMIT", 1000)
-    cache = ReadingCache(tmp_path / "cache")
+    cache = ReadingCache(tmp_path / "cache.sqlite")
     text_pdf = documents[(0, "business_licence")]
     assert text_pdf.stat().st_size > 1000
     read_batch([text_pdf], _settings(), None, cache)
-    assert list(tmp_path.glob("cache/*.json")) == []
+    assert len(cache) == 0
     scan = scanned[0][0]
     read_batch([scan], _settings(), InlineOcr(), cache)
     ocr = InlineOcr()

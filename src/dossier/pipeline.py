@@ -141,6 +141,7 @@ class Pipeline:
     def close(self) -> None:
         if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
             self.ocr.close(timeout=0.5 if self.stop.is_set() else 5.0)
+        self.read_cache.close()
         self.catalog.close()
 
     # -- start-up ---------------------------------------------------------

@@ -1,11 +1,12 @@
 """Readings remembered by content: the same bytes are never read or OCRed twice.
 
 A batch whose commit failed leaves its files in the inbox; the next pass claims them again and
-finds their readings here. Entries live in the home's state folder (never in the inbox: a clerk's
-bytes are untrusted, this folder is not), one small JSON file each, named by the SHA-512 of the
-content and a digest of the reader's settings (reader version, page limits, dpi, OCR engine), so a
-change of settings or of the reader reads afresh. The cache is bounded in bytes: the least recently
-used entries go first. A damaged or unreadable entry is a miss, never an error.
+finds their readings here. The cache lives in the home's state folder (never in the inbox: a
+clerk's bytes are untrusted, this folder is not) as one SQLite file (``reading-cache.sqlite``: a
+file per entry cost more to create here than reading a page), keyed by the SHA-512 of the content
+and a digest of the reader's settings (reader and dossier version, page limits, dpi, OCR engine), so
+a change of settings or of the reader reads afresh. It is bounded in bytes: the least recently used
+entries go first. A damaged entry or database is a miss, never an error.
 
 Only complete readings are kept: one with a page whose OCR failed (a worker killed, out of memory)
 is read again next time.
@@ -17,8 +18,8 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import tempfile
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,40 +72,78 @@ def _package_version() -> str:
 
 
 class ReadingCache:
-    """Readings by (content SHA-512, settings) in ``folder``, at most ``max_bytes`` in all."""
+    """Readings by (content SHA-512, settings) in one SQLite file ``path``, at most ``max_bytes`` of
+    readings in all. Opened on first use; a damaged database is set aside and started afresh."""
 
-    def __init__(self, folder: Path, max_bytes: int = int(DEFAULT_MAX_MB * (1 << 20))):
-        self.folder = Path(folder)
+    def __init__(self, path: Path, max_bytes: int = int(DEFAULT_MAX_MB * (1 << 20))):
+        self.path = Path(path)
         self.max_bytes = max(0, int(max_bytes))
         self.hits = 0
         self.misses = 0
-        self._size: int | None = None  # bytes in the folder, counted on first write
+        self._db: sqlite3.Connection | None = None
+        self._size = 0
 
     @classmethod
     def for_config(cls, config) -> "ReadingCache":
         mb = float(getattr(config, "read_cache_mb", DEFAULT_MAX_MB))
-        return cls(config.state_dir / "reading-cache", int(mb * (1 << 20)))
+        return cls(config.state_dir / "reading-cache.sqlite", int(mb * (1 << 20)))
 
-    def _path(self, digest: str, settings: ReadSettings) -> Path:
-        return self.folder / f"{digest.lower()}-{settings.key}.json"
+    def _open(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=5, check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a cache: losing the last entries to a crash costs a re-read
+            db.execute("CREATE TABLE IF NOT EXISTS readings (digest TEXT NOT NULL, settings TEXT NOT NULL, "
+                       "data BLOB NOT NULL, used REAL NOT NULL, PRIMARY KEY (digest, settings))")
+            self._size = db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM readings").fetchone()[0]
+        except sqlite3.OperationalError as exc:  # locked by another process, read-only...: go without
+            log.warning("reading cache %s cannot be used now: %s", self.path, exc)
+            return None
+        except sqlite3.DatabaseError as exc:  # not a database, or damaged: start afresh
+            log.warning("reading cache %s unusable (%s): started afresh", self.path, exc)
+            self._discard()
+            return None
+        except OSError as exc:
+            log.warning("reading cache %s cannot be opened: %s", self.path, exc)
+            return None
+        self._db = db
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def get(self, digest: str, settings: ReadSettings) -> Reading | None:
-        path = self._path(digest, settings)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            reading = reading_from_json(data)
-        except FileNotFoundError:
+        db = self._open()
+        if db is None:
             self.misses += 1
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("reading cache entry %s unusable (%s): removed", path.name, exc)
-            path.unlink(missing_ok=True)
+        key = (digest.lower(), settings.key)
+        try:
+            row = db.execute("SELECT data FROM readings WHERE digest = ? AND settings = ?", key).fetchone()
+            if row is None:
+                self.misses += 1
+                return None
+            try:
+                reading = reading_from_json(json.loads(row[0]))
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("reading cache entry %s unusable (%s): removed", key[0][:16], exc)
+                db.execute("DELETE FROM readings WHERE digest = ? AND settings = ?", key)
+                self.misses += 1
+                return None
+            db.execute("UPDATE readings SET used = ? WHERE digest = ? AND settings = ?", (time.time(), *key))
+        except sqlite3.DatabaseError as exc:
+            log.warning("reading cache %s unusable (%s)", self.path, exc)
             self.misses += 1
             return None
-        try:
-            os.utime(path)  # recently used
-        except OSError:
-            pass
         self.hits += 1
         return reading
 
@@ -114,46 +153,39 @@ class ReadingCache:
         data = json.dumps(reading_to_json(reading), ensure_ascii=False).encode("utf-8")
         if len(data) > self.max_bytes:
             return
+        db = self._open()
+        if db is None:
+            return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            target = self._path(digest, settings)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)  # a crash leaves the old entry or the new one, never half of one
-            if self._size is None:
-                self._size = self._count()
-            else:
-                self._size += len(data)
+            db.execute("INSERT OR REPLACE INTO readings (digest, settings, data, used) VALUES (?, ?, ?, ?)",
+                       (digest.lower(), settings.key, data, time.time()))
+            self._size += len(data)
             if self._size > self.max_bytes:
-                self._evict()
-        except OSError as exc:  # the cache is a saving, never a failure
+                self._evict(db)
+        except sqlite3.DatabaseError as exc:  # the cache is a saving, never a failure
             log.warning("reading cache not written: %s", exc)
 
-    def _entries(self) -> list[tuple[float, int, Path]]:
-        out = []
-        for entry in os.scandir(self.folder):
-            if entry.name.endswith(".json"):
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                out.append((st.st_mtime, st.st_size, Path(entry.path)))
-        return out
-
-    def _count(self) -> int:
-        return sum(size for _mtime, size, _path in self._entries())
-
-    def _evict(self) -> None:
+    def _evict(self, db: sqlite3.Connection) -> None:
         """Drop the least recently used entries until the cache holds at most 3/4 of its bound."""
-        entries = sorted(self._entries())
-        total = sum(size for _m, size, _p in entries)
-        for _mtime, size, path in entries:
-            if total <= self.max_bytes * 3 // 4:
+        total = db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM readings").fetchone()[0]
+        keep = self.max_bytes * 3 // 4
+        doomed = []
+        for digest, key, size in db.execute("SELECT digest, settings, LENGTH(data) FROM readings ORDER BY used"):
+            if total <= keep:
                 break
-            path.unlink(missing_ok=True)
+            doomed.append((digest, key))
             total -= size
+        db.executemany("DELETE FROM readings WHERE digest = ? AND settings = ?", doomed)
         self._size = total
+
+    def stored_bytes(self) -> int:
+        """Bytes of readings held (for tests and the administrator)."""
+        db = self._open()
+        return 0 if db is None else db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM readings").fetchone()[0]
+
+    def __len__(self) -> int:
+        db = self._open()
+        return 0 if db is None else db.execute("SELECT COUNT(*) FROM readings").fetchone()[0]
 
 
 def reading_to_json(reading: Reading) -> dict:
