@@ -66,9 +66,10 @@ def test_text_layer_is_laid_out_as_pdfplumber_lays_it_out(documents, doc_type, c
     assert [t.replace("·", "") for t in ours] == theirs
 
 
+@pytest.mark.parametrize("company", [0, 1])
 @pytest.mark.parametrize("doc_type", STATEMENTS)
-def test_statement_tables_are_pdfplumbers(documents, doc_type):
-    path = documents[(0, doc_type)]
+def test_statement_tables_are_pdfplumbers(documents, doc_type, company):
+    path = documents[(company, doc_type)]
     with pdfplumber.open(path) as pdf:
         theirs = [t for page in pdf.pages for t in page.extract_tables()]
         pages = len(pdf.pages)

@@ -12,6 +12,7 @@ statement of the factory).
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import logging
 from pathlib import Path
@@ -59,7 +60,56 @@ def page_tables(pdf, index: int) -> list[Table]:
         page.close()
     settings = TableSettings.resolve(None)
     tables = TableFinder(_Page(chars, edges, width, height), settings).tables
-    return [table.extract(**(settings.text_settings or {})) for table in tables]
+    if not tables:
+        return []
+    located = _Located(chars)
+    return [_extract(table, located, **(settings.text_settings or {})) for table in tables]
+
+
+class _Located:
+    """The page's characters by the vertical middle of their box, for cutting rows out quickly."""
+
+    def __init__(self, chars: list[dict]):
+        self.chars = chars
+        self.order = sorted(range(len(chars)), key=lambda i: (chars[i]["top"] + chars[i]["bottom"]) / 2)
+        self.v_mid = [(chars[i]["top"] + chars[i]["bottom"]) / 2 for i in self.order]
+        self.h_mid = [(c["x0"] + c["x1"]) / 2 for c in chars]
+
+    def in_row(self, bbox: tuple) -> list[int]:
+        """Indices (in page order) of the characters whose middle lies in ``bbox``."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect.bisect_left(self.v_mid, top), bisect.bisect_left(self.v_mid, bottom)
+        return sorted(i for i in self.order[lo:hi] if x0 <= self.h_mid[i] < x1)
+
+
+def _extract(table, located: _Located, **kwargs) -> Table:
+    """``pdfplumber.table.Table.extract``, the same test (a character belongs to the cell that holds
+    the middle of its box) and the same text, with each row's characters found by bisection instead
+    of a scan of the whole page per row and per cell (two thirds of the time on a statement page)."""
+    from pdfplumber import utils
+
+    chars = located.chars
+    out: Table = []
+    for row in table.rows:
+        row_chars = located.in_row(row.bbox)
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            cell_chars = [chars[i] for i in row_chars if x0 <= located.h_mid[i] < x1
+                          and top <= (chars[i]["top"] + chars[i]["bottom"]) / 2 < bottom]
+            if not cell_chars:
+                cells.append("")
+                continue
+            if "layout" in kwargs:
+                kwargs["layout_width"] = cell[2] - cell[0]
+                kwargs["layout_height"] = cell[3] - cell[1]
+                kwargs["layout_bbox"] = cell
+            cells.append(utils.extract_text(cell_chars, **kwargs))
+        out.append(cells)
+    return out
 
 
 def pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[Table]:
