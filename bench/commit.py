@@ -59,6 +59,47 @@ def build_home(home: Path, docs: int, seed: int) -> dict:
     return dict(Counter(o.outcome for o in outcomes))
 
 
+class Stages:
+    """Inclusive wall-clock times of a few pipeline steps (thin wrappers installed by this script only)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._undo: list[tuple[object, str, object]] = []
+
+    def install(self) -> "Stages":
+        from dossier import pipeline
+        from dossier.archive import Archive, ocfl
+        from dossier.catalog import Catalog
+
+        for owner, attr, label in (
+            (pipeline.Pipeline, "start", "start (recover, catalog check)"),
+            (pipeline.Pipeline, "_read", "read stage"),
+            (Archive, "store_batch", "archive commit (store_batch)"),
+            (pipeline.Pipeline, "_reports", "  of which the two reports"),
+            (ocfl.VersionBuilder, "commit", "  of which the OCFL version commit"),
+            (pipeline.Pipeline, "_receipt", "receipt"),
+            (Catalog, "update", "catalog update"),
+        ):
+            original = getattr(owner, attr)
+
+            def timed(*args, _original=original, _label=label, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.seconds[_label] = self.seconds.get(_label, 0.0) + time.perf_counter() - start
+
+            setattr(owner, attr, timed)
+            self._undo.append((owner, attr, original))
+            self.seconds.setdefault(label, 0.0)
+        return self
+
+    def uninstall(self) -> None:
+        for owner, attr, original in reversed(self._undo):
+            setattr(owner, attr, original)
+        self._undo.clear()
+
+
 def ingest_new(base: Path, home: Path, new_files: list[Path], profile: cProfile.Profile | None = None) -> dict:
     """Copy ``base`` to ``home``, drop ``new_files`` into the client folder, time one ingest."""
     from dossier.pipeline import Pipeline
@@ -72,6 +113,7 @@ def ingest_new(base: Path, home: Path, new_files: list[Path], profile: cProfile.
     for f in new_files:
         shutil.copy2(f, folder / f.name)
     os.sync()  # untimed: the copies are written back before the clock starts
+    stages = Stages().install()
     if profile:
         profile.enable()
     start = time.perf_counter()
@@ -86,11 +128,12 @@ def ingest_new(base: Path, home: Path, new_files: list[Path], profile: cProfile.
     seconds = time.perf_counter() - start
     if profile:
         profile.disable()
+    stages.uninstall()
     from dossier.archive import Archive
 
     archive = Archive(cfg)
     documents = len(archive.snapshot(archive.client_ids()[0]).documents)
-    return {"seconds": seconds, "ingest_seconds": ingest_only,
+    return {"seconds": seconds, "ingest_seconds": ingest_only, "stages": stages.seconds,
             "outcomes": dict(Counter(o.outcome for o in outcomes)), "documents": documents,
             "problems": [f"{o.source}: {o.outcome} {o.reason}" for o in outcomes if o.outcome != "archived"][:5]}
 
@@ -166,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         "problems": [p for rs in runs.values() for r in rs for p in r["problems"]][:5],
         "profile_top": profile_top,
     }
+    stage_rows = {label: (statistics.median(r["stages"][label] for r in runs["big"]),
+                          statistics.median(r["stages"][label] for r in runs["small"])) for label in runs["big"][0]["stages"]}
+    result["stages_s"] = {label: {"big": round(b, 4), "small": round(sm, 4)} for label, (b, sm) in stage_rows.items()}
+    print(f"{'step (median s)':<36} {'big':>8} {'small':>8}")
+    for label, (b, sm) in stage_rows.items():
+        print(f"{label:<36} {b:8.3f} {sm:8.3f}")
     print(f"{args.new} new files into a dossier of {result['big_documents']:>5} documents: {big:.3f} s (median of "
           f"{args.repeat})")
     print(f"{args.new} new files into a dossier of {result['small_documents']:>5} documents: {small:.3f} s")
