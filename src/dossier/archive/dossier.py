@@ -108,9 +108,10 @@ class Archive:
                 extracted = extracted_path(path)
                 info = json.loads(reader.read_bytes(extracted, ver.name)) if extracted in ver.state else {}
                 docs.append(document_from(path, ver.state[path], firsts[path], info, True,
-                                          ver.state.get(extracted, "")))
+                                          ver.state.get(extracted, "").lower()))
         else:
-            docs = self._documents(client, ver.state, paths, firsts.__getitem__, lambda d: reader.content_path(d).read_bytes(), {})
+            docs = self._documents(client, ver.state, paths, firsts.__getitem__,
+                                   lambda digest: reader.content_path(digest).read_bytes(), {})
         snap = Snapshot(
             client=reader.id,
             name=meta.get("name") or reader.id,
@@ -131,7 +132,7 @@ class Archive:
         return self.snapshot(client)
 
     def text_of(self, client: str, doc: Document) -> str:
-        """The text layer of a document of the head (cheap for the records the last commit wrote)."""
+        """The text layer of a document (kept in memory for the records this process wrote lately)."""
         if not doc.record:
             return ""
         text = self._texts.get(doc.record.lower())
