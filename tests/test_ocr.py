@@ -153,6 +153,18 @@ def test_production_loaders_carry_no_truth(tmp_path):
     assert set(rendered.info) == {"dpi"}
 
 
+def test_only_the_fake_engine_reads_the_truth():
+    """No production module but reading/ocr/fake.py names the factory's truth markers."""
+    import dossier
+
+    markers = ('"dossier-truth', '"DossierTruth"', "TRUTH_KEY", "TRUTH_MARK", "read_truth", "truth_from_blob")
+    fake = Path(dossier.__file__).parent / "reading" / "ocr" / "fake.py"
+    offenders = [f"{path.name}: {m}" for path in Path(dossier.__file__).parent.rglob("*.py") if path != fake
+                 for m in markers if m in path.read_text(encoding="utf-8")]
+    assert offenders == []
+    assert "TRUTH_KEY" in fake.read_text(encoding="utf-8")
+
+
 def test_fake_engine_read_fails_like_the_loader(tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff" + b"\0" * 40)

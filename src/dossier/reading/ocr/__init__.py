@@ -11,8 +11,8 @@ Engines (``Engine`` protocol: ``name``, ``read(ref) -> OcrPage`` which loads the
                  One onnxruntime thread per engine (and one OpenCV thread).
 ``FakeEngine``   A test engine: "recognises" the true text the synthetic factory embedded
                  in the page file (PNG text chunk, JPEG comment, TIFF ImageDescription,
-                 PDF ``/DossierTruth``; see ``dossier_factory.scans``), which only
-                 ``fake.read_truth`` reads, or a mapping given at construction keyed by
+                 PDF ``/DossierTruth``; see ``dossier_factory.scans``), which only the
+                 ``fake`` module reads, or a mapping given at construction keyed by
                  :func:`image_sha256`.  The production loaders (``pages``) keep no file
                  metadata but the dpi: production code carries no test hook.
 
@@ -34,8 +34,9 @@ Pipeline of ``RapidEngine.recognize`` (figures per A4 page on one core, see benc
 5. :func:`group_lines`: skew-aware grouping of the boxes into lines (boxes inset by the
    detector's margin first, so gaps between boxes are gaps between inked text).
 
-Measured on this project's synthetic pages (bench/ocr.py): ~2.3 CPU-s per A4 page,
-detection ~0.9 s of it; a worker peaks at ~0.5 GB RSS.
+Measured on this project's synthetic pages (bench/ocr.py, bench/README.md): ~1.9 CPU-s per
+A4 page in a pool worker (rendering included), detection ~0.25 s and recognition ~1.5 s of it;
+a worker starts in ~1.4 CPU-s (importing rapidocr ~1 s, sessions 0.24 s) and peaks at ~0.5 GB RSS.
 
 ``OcrPool`` runs engines in worker processes (one engine, one thread each); only page
 references cross the process boundary, and each worker's engine loads its pages itself
