@@ -228,3 +228,19 @@ def test_canonical_json_on_random_structures(seed):
 
     value = {"root": [make() for _ in range(20)]}
     assert ocfl.canonical_json(value) == json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def test_memory_caches_stay_bounded(home, monkeypatch):
+    """A watcher serving many clients keeps only the heads used last; what it forgets is read again."""
+    from dossier.archive import dossier as dossier_mod
+
+    monkeypatch.setattr(dossier_mod, "HEADS_KEPT", 2)
+    for seed, short in ((51, "甲方科技"), (52, "乙方建材"), (53, "丙方食品")):
+        company = samples.make_company(seed, short=short)
+        samples.business_licence_pdf(company, home.inbox / short / "营业执照.pdf")
+    assert all(o.outcome == "archived" for o in ingest(home))
+    archive = Archive(home)
+    first = [archive.snapshot(c) for c in ("甲方科技", "乙方建材", "丙方食品")]
+    assert list(archive._heads) == ["乙方建材", "丙方食品"]
+    again = archive.snapshot("甲方科技")  # forgotten: read from the archive again, same answer
+    assert again == first[0] and list(archive._heads) == ["丙方食品", "甲方科技"]

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 #: Text layers of records written by this process kept for the catalog's update (the latest ones).
 TEXTS_KEPT = 256
+#: Memory caches stay bounded in a long-running watcher: heads of the clients used last, parsed records.
+HEADS_KEPT = 64
+INFOS_KEPT = 50_000
 
 
 class Archive:
@@ -96,8 +99,9 @@ class Archive:
         reader = self.store.reader(client)
         ver = reader.version(version)
         if not with_text and ver.name == reader.head:
-            cached = self._heads.get(client)
+            cached = self._heads.pop(client, None)
             if cached is not None and cached[0] is not None and cached[0] == reader.digest:
+                self._heads[client] = cached  # the most recently used last
                 return cached[1]
         meta = self._meta(reader, ver.name)
         paths = sorted(p for p in ver.state if p.startswith(DOCUMENTS))
@@ -123,9 +127,17 @@ class Archive:
             versions=tuple(reader.versions()),
         )
         if ver.name == reader.head:
-            self._heads[client] = (reader.digest, replace(snap, documents=tuple(replace(d, text="") for d in docs))
-                                   if with_text else snap)
+            self._keep_head(client, (reader.digest, replace(snap, documents=tuple(replace(d, text="") for d in docs))
+                                     if with_text else snap))
         return snap
+
+    def _keep_head(self, client: str, entry: tuple[str | None, Snapshot]) -> None:
+        self._heads.pop(client, None)
+        self._heads[client] = entry
+        while len(self._heads) > HEADS_KEPT:  # the least recently used first
+            del self._heads[next(iter(self._heads))]
+        if len(self._infos) > INFOS_KEPT:  # a cache: dropping it costs a re-parse, never a wrong answer
+            self._infos.clear()
 
     def head(self, client: str) -> Snapshot:
         """The head snapshot (no text), from memory when this process wrote or read that head last."""
@@ -269,10 +281,10 @@ class Archive:
         reader = builder.committed
         if reader is not None:
             head = reader.version()
-            self._heads[client] = (reader.digest, Snapshot(
+            self._keep_head(client, (reader.digest, Snapshot(
                 client=reader.id, name=meta.get("name") or reader.id, credit_code=meta.get("credit_code"),
                 version=head.name, created=head.created, meta=meta, documents=tuple(docs),
-                versions=tuple(reader.versions())))
+                versions=tuple(reader.versions()))))
         return version
 
     def _base_documents(self, client: str, builder: "ocfl.VersionBuilder") -> dict[str, Document]:
