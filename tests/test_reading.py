@@ -81,6 +81,30 @@ def test_tables_of_a_page_without_rules_are_empty(documents):
     assert pdf_tables(documents[(0, "business_licence")], [1]) == []
 
 
+SIDEWAYS_LINES = ["营业执照 统一社会信用代码", "名称 测试五金有限公司", "注册资本 壹仟万元整", "法定代表人 张三"]
+
+
+@pytest.mark.parametrize("angle", [0, 90, 180, 270])
+def test_sideways_text_is_read_in_its_own_direction(tmp_path, angle):
+    """Text drawn turned on the page (a landscape table on a portrait page) comes out line by line;
+    pdfplumber makes columns of single characters of it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / f"turned-{angle}.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842), invariant=1)
+    c.translate(300, 421)
+    c.rotate(angle)
+    c.setFont("STSong-Light", 12)
+    for i, line in enumerate(SIDEWAYS_LINES):
+        c.drawString(-150, 100 - i * 20, line)
+    c.showPage()
+    c.save()
+    assert _pdfium_text(path) == ["\n".join(SIDEWAYS_LINES)]
+
+
 # -- bad PDFs keep today's reasons -------------------------------------------------------------
 
 @pytest.fixture

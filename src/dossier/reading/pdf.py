@@ -107,11 +107,59 @@ def page_text(pdf, index: int) -> str:
         textpage = page.get_textpage()
         try:
             chars = page_chars(textpage, page.get_height())
+            turn = text_turn(textpage, chars)
         finally:
             textpage.close()
     finally:
         page.close()
-    return layout(chars)
+    return layout(upright(chars, turn) if turn else chars)
+
+
+SAMPLE = 64  # characters whose angle decides the direction of a page's text
+
+
+def text_turn(textpage, chars: list) -> int:
+    """How far the page's text is turned, clockwise, in quarter turns (0 for upright text):
+    the most common quarter among up to SAMPLE of its characters (pdfium's ``GetCharAngle``).
+    Sideways text (a landscape table drawn on a portrait page) is laid out as read, not as
+    columns of single characters (pdfplumber makes those)."""
+    import math
+
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    if not chars or count <= 0:
+        return 0
+    votes = [0, 0, 0, 0]
+    step = max(1, count // SAMPLE)
+    for i in range(0, count, step):
+        if raw.FPDFText_IsGenerated(handle, i) == 1 or chr(raw.FPDFText_GetUnicode(handle, i) or 32).isspace():
+            continue
+        angle = raw.FPDFText_GetCharAngle(handle, i)
+        if angle >= 0:
+            votes[round(math.degrees(angle) / 90) % 4] += 1
+    best = max(range(4), key=lambda q: (votes[q], q == 0))
+    return best if votes[best] > votes[0] else 0
+
+
+def upright(chars: list, turn: int) -> list:
+    """The characters' boxes turned back by ``turn`` quarter turns (counter-clockwise), so that the
+    page's text runs left to right; top and bottom are then measured downwards from an arbitrary
+    origin (only their differences count for the layout)."""
+    out = []
+    for ch, x0, x1, top, bottom in chars:
+        # back to y upwards (up to a constant), then turn counter-clockwise by turn x 90 degrees
+        corners = [(x0, -top), (x1, -bottom)]
+        if turn == 1:
+            corners = [(-y, x) for x, y in corners]
+        elif turn == 2:
+            corners = [(-x, -y) for x, y in corners]
+        else:
+            corners = [(y, -x) for x, y in corners]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        out.append((ch, min(xs), max(xs), -max(ys), -min(ys)))
+    return out
 
 
 def page_chars(textpage, height: float) -> list[tuple[str, float, float, float, float]]:
