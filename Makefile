@@ -13,7 +13,7 @@ help:
 	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make watch  - run the watcher on ./inbox (the clerks' service)"
-	@echo "make bench  - print ingestion throughput figures (text PDFs; scanned pages against Tesseract)"
+	@echo "make bench  - print benchmark ratios (text PDFs, scanned pages against Tesseract, commit cost against dossier size)"
 
 # Debian packages: installed only when missing; needs root (as on CI and the dev machines).
 sysdeps:
@@ -53,3 +53,4 @@ bench-sysdeps:
 bench: setup bench-sysdeps
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/commit.py
