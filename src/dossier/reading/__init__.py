@@ -1,14 +1,16 @@
 """Reading: what a claimed file says (design section 1, the second stage).
 
 ``sniff``      media type and completeness from one open (remembered across the settle check)
-``pdf``        pypdfium2: page count, encryption, the text layer laid out as pdfplumber does;
-               pdfplumber only for the ruled tables of statement pages
+``pdf``        pypdfium2: page count, encryption, the text layer laid out as pdfplumber does
+``tables``     ruled tables of statement pages: pdfplumber's table finder on pypdfium2's characters
+               and ruling lines (pdfminer never parses a page)
 ``cache``      readings by content SHA-512 and reader settings, in the home's state folder
 ``document``   ``read_batch`` (many files, their OCR pages in one stream of the pool) and
                ``read_document`` (one file)
 ``ocr/``       the OCR engines, line grouping, page rendering and the worker pool
 ``classify``   document type from the text (rules/doctypes.toml)
 ``fields``     key fields of a typed document, validated (check digits, dates, amounts)
+``values``     values as documents write them, parsed and validated; ``statements`` statement rows
 ``understand`` type + fields + review flags for one read document; its archive name
 
 Nothing here writes anything but the reading cache: every function maps plain data (a path, a
