@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ocr_workers", 2, "OCR 工作进程数（每个进程单线程，监视服务保持响应）", int),
     Setting("ocr_max_pages", 30, "每个文件最多识别的扫描页数（其余页记为未识别）", int),
     Setting("ocr_dpi", 200, "扫描 PDF 页送识别时的渲染分辨率（dpi）", int),
+    Setting("read_cache_mb", 64.0, "读取结果缓存上限（MB）：按文件内容 SHA-512 保存已读取和识别的结果，"
+            "重试的批次不再重复读取或 OCR；0 表示不缓存", float),
     Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 为关闭），结果记入 "
             "`.dossier/fixity.log.jsonl`", float),
     Setting("user", "", "写入版本记录的操作人（为空时取当前系统用户）"),

@@ -64,3 +64,7 @@ class OcrPageError(OcrError):
 
 class TemplateProblem(DossierError):
     """A report template cannot be used (missing, damaged, a Jinja error, an unknown variable)."""
+
+
+class Interrupted(Exception):
+    """Reading stopped because the service is stopping; the file goes back to the inbox (not an error)."""

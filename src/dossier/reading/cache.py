@@ -52,11 +52,12 @@ class ReadSettings:
     ocr_engine: str = "none"
     ocr_max_pages: int = 30
     ocr_dpi: int = 200
+    min_text_chars: int = 20  # thresholds.toml: a page with fewer visible characters is a scan
 
     @functools.cached_property
     def key(self) -> str:
         text = (f"{READER_VERSION}|{_package_version()}|{self.max_pages}|{self.ocr_engine}|{self.ocr_max_pages}|"
-                f"{self.ocr_dpi}")
+                f"{self.ocr_dpi}|{self.min_text_chars}")
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -85,7 +86,7 @@ class ReadingCache:
 
     @classmethod
     def for_config(cls, config) -> "ReadingCache":
-        mb = float(getattr(config, "read_cache_mb", DEFAULT_MAX_MB))
+        mb = float(config.read_cache_mb)
         return cls(config.state_dir / "reading-cache.sqlite", int(mb * (1 << 20)))
 
     def _open(self) -> sqlite3.Connection | None:

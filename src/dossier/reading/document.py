@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
-from dossier.errors import ReadError
+from dossier.errors import Interrupted, ReadError
+from dossier.rules import load_thresholds
 from dossier.models import Page, Reading
 from dossier.reading import pdf as pdfium_text
 from dossier.reading.cache import (
@@ -33,11 +34,6 @@ from dossier.reading.sniff import SUPPORTED, looks_complete, probe, sniff
 
 log = logging.getLogger(__name__)
 
-MIN_TEXT_CHARS = 20  # a page with fewer visible characters in its text layer is treated as a scan
-
-
-class Interrupted(Exception):
-    """Reading stopped because the service is stopping; the file goes back to the inbox."""
 
 
 class PageOcr(Protocol):
@@ -48,7 +44,8 @@ class PageOcr(Protocol):
 
 def settings_for(config, ocr: PageOcr | None = None) -> ReadSettings:
     """The reader's settings from a ``dossier.config.Config``."""
-    return ReadSettings(config.read_max_pages, _engine_name(ocr), config.ocr_max_pages, config.ocr_dpi)
+    return ReadSettings(config.read_max_pages, _engine_name(ocr), config.ocr_max_pages, config.ocr_dpi,
+                        load_thresholds().min_text_chars)
 
 
 def _engine_name(ocr: PageOcr | None) -> str:
@@ -62,7 +59,7 @@ def read_document(path: Path, max_pages: int = 500, ocr: PageOcr | None = None, 
 
     Raises ReadError with the reason a clerk should see, or Interrupted.
     """
-    settings = ReadSettings(max_pages, _engine_name(ocr), ocr_max_pages, ocr_dpi)
+    settings = ReadSettings(max_pages, _engine_name(ocr), ocr_max_pages, ocr_dpi, load_thresholds().min_text_chars)
     result = read_batch([path], settings, ocr, cache, should_stop)[0]
     if isinstance(result, ReadError):
         raise result
@@ -163,7 +160,7 @@ def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can
             layer, notes = pdfium_text.text_layer(document, settings.max_pages)
         finally:
             document.close()
-        pages: list[Page | None] = [Page(i + 1, text, "text") if _usable(text) else None
+        pages: list[Page | None] = [Page(i + 1, text, "text") if _usable(text, settings.min_text_chars) else None
                                     for i, text in enumerate(layer)]
         todo = [(i, PageRef(str(path), i, 0, settings.ocr_dpi)) for i, page in enumerate(pages) if page is None]
     elif media_type.startswith("image/"):
@@ -231,8 +228,8 @@ def _failure_slot(f: _File) -> int:
     return len(f.notes)
 
 
-def _usable(text: str) -> bool:
-    return sum(1 for ch in text if not ch.isspace()) >= MIN_TEXT_CHARS
+def _usable(text: str, min_chars: int) -> bool:
+    return sum(1 for ch in text if not ch.isspace()) >= min_chars
 
 
 def _check_zip(path: Path, media_type: str) -> None:
