@@ -2,8 +2,8 @@
 
 The map (data flows down this list; a package imports only from those above it)::
 
-    errors, models, config, naming, codes   leaves: all errors, plain data between stages, the one
-                                            settings table, archive names, check digits
+    errors, models, files, config, naming,  leaves: all errors, plain data between stages, file helpers, the one
+    codes                                   settings table, archive names, check digits
     rules/      the rule files (doctypes, checklist, thresholds) and the company's rules_dir
     intake/     the inbox: scan, settle, claim, quarantine, events
     reading/    what a file says: sniff, text layer, OCR (ocr/), type, fields

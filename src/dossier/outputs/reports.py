@@ -25,7 +25,6 @@ full-width braces typed with a Chinese input method, and a trial render with sam
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from datetime import date, datetime, timezone
@@ -33,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 from dossier.errors import TemplateProblem
+from dossier.files import install_missing
 from dossier.outputs.report_values import (
     DASH,
     amount_pair,
@@ -295,18 +295,7 @@ def template_path(template: str, templates_dir: Path | None = None) -> Path:
 def install_defaults(templates_dir: Path) -> list[Path]:
     """Copy the packaged templates into ``templates_dir`` where absent (``dossier init``);
     an existing file (the user's edited copy) is never touched. Returns the files written."""
-    templates_dir = Path(templates_dir)
-    templates_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in TEMPLATES:
-        target = templates_dir / name
-        if target.exists():
-            continue
-        tmp = templates_dir / f".{name}.tmp"
-        tmp.write_bytes(default_template(name).read_bytes())
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+    return install_missing([default_template(name) for name in TEMPLATES], templates_dir)
 
 
 # -- rendering ------------------------------------------------------------------------------

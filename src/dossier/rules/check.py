@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..files import install_missing
 from .checklist import load_checklist
 from .doctypes import load_doctypes
 from .location import PACKAGED_DIR, RULE_FILES, rule_file
@@ -39,15 +39,4 @@ def check_rules(rules_dir: str | Path | None) -> list[FileCheck]:
 
 def install_rules(rules_dir: str | Path) -> list[Path]:
     """Copy the packaged rule files into ``rules_dir`` where absent; an existing file is never touched."""
-    folder = Path(rules_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in RULE_FILES:
-        target = folder / name
-        if target.exists():
-            continue
-        tmp = folder / f".{name}.tmp"
-        tmp.write_bytes((PACKAGED_DIR / name).read_bytes())
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+    return install_missing([PACKAGED_DIR / name for name in RULE_FILES], Path(rules_dir))
