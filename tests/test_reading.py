@@ -191,6 +191,19 @@ def test_probe_sees_a_file_that_changed(tmp_path, good_pdf):
     assert probe(path).complete
 
 
+def test_probe_sees_a_renamed_suffix(tmp_path):
+    """A Word file saved as .zip is not a document; renamed to .docx (same inode and mtime) it is."""
+    import zipfile
+
+    path = tmp_path / "章程.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    assert probe(path).media_type is None
+    renamed = path.with_suffix(".docx")
+    os.rename(path, renamed)
+    assert probe(renamed).media_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 # -- batch read: every OCR page of the batch in one stream of the pool -----------------------------
 
 class InlineOcr:

@@ -51,7 +51,8 @@ def probe(path: Path) -> Probe:
     """Media type and completeness of ``path`` from one open (head and tail); OSError if unreadable."""
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        # The suffix decides some types (.docx/.xlsx/.ofd zips): a clerk who renames a file changes it.
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, Path(path).suffix.lower())
         with _LOCK:
             known = _MEMO.get(key)
             if known is not None:
