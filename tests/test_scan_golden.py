@@ -159,6 +159,22 @@ def test_golden_scan(case_id, pool, tmp_path):
         assert not wrong, f"silent errors {wrong}: {context}"
 
 
+@pytest.mark.slow
+def test_demo_licence_photo_reads_every_field(pool, tmp_path):
+    """The demo's phone photo of 瑞丰纺织's licence, lying sideways: every field, 住所 included (a
+    smaller detector input once lost the 所 of 住所 and sent the licence, and the client's name, to review)."""
+    co = samples.demo_companies(2026)[1]
+    path = samples.licence_scan_jpg(co, tmp_path / "IMG_20261012_093012.jpg", rotate=90)
+    reading = read_document(path, DEFAULTS["read_max_pages"], pool, DEFAULTS["ocr_max_pages"], DEFAULTS["ocr_dpi"])
+    found = understand(path, reading)
+    expected = samples.expected_fields("business_licence", co)
+    context = f"review={found.review} problems={found.problems}\nOCR text:\n{reading.text}"
+    assert found.doc_type == "business_licence" and not found.review, context
+    assert found.fields["address"] == expected["address"], context
+    assert {k: found.fields.get(k) for k in ("credit_code", "company_name", "legal_rep")} == \
+        {k: expected[k] for k in ("credit_code", "company_name", "legal_rep")}, context
+
+
 # ---------------------------------------------------------------------------
 # Replays of recorded OCR output (no OCR): misreads must be flagged, never guessed
 # ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ Pipeline of ``RapidEngine.recognize`` (figures per A4 page on one core, see benc
 
 1. working image: the page downscaled to at most ``max_side`` px (default 2400, about
    200 dpi on A4); recognition crops are cut from it.
-2. detection (DB) on a copy whose long side is ``det_limit`` px (default 736).
+2. detection (DB) on a copy whose long side is ``det_limit`` px (default 960).
 3. orientation: if most detected boxes are tall the page lies sideways (90/270);
    the direction classifier on the <= 8 longest lines (in the candidate upright
    frame) then decides 0 vs 180 (or 270 vs 90).  Costs ~15-30 ms; the page is never

@@ -55,8 +55,9 @@ def _no_download(*args, **kwargs):
 class RapidEngine:
     """RapidOCR (PP-OCR, onnxruntime), loaded on first use. See the module docstring.
 
-    ``det_limit``: long side of the detection input (px; 736 measured on bench/accuracy.py:
-    the same fields as 960 for ~40% less detection time; 1280 costs ~2x for no gain on A4); ``max_side``: long side of the
+    ``det_limit``: long side of the detection input (px; 736 saves ~40% of detection time but reads
+    fewer characters (bench/README.md) and drops the 所 of 住所 on the demo's licence photo, so 960
+    stays; 1280 costs ~2x for no gain on A4); ``max_side``: long side of the
     working image crops are cut from; ``rec_batch``: crops per recognition run;
     ``rec_stretch``: horizontal stretch of the crops before recognition (1.1 merges repeated
     digits: 1904011.47 read as 190011.47 without a flag, measured on bench/accuracy.py);
@@ -66,7 +67,7 @@ class RapidEngine:
 
     name = "rapid"
 
-    def __init__(self, *, det_limit: int = 736, max_side: int = 2400, rec_batch: int = 1,
+    def __init__(self, *, det_limit: int = 960, max_side: int = 2400, rec_batch: int = 1,
                  orientation: bool = True, text_score: float = 0.5, threads: int = 1,
                  box_thresh: float = 0.5, unclip_ratio: float = 1.6, rec_stretch: float = 1.25):
         self.det_limit = int(det_limit)
