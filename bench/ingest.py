@@ -339,15 +339,21 @@ def run_clients(work: Path, companies: int, repeat: int, profile: bool, keep: bo
         if not keep:
             shutil.rmtree(home)
             shutil.rmtree(work / "baseline-clients", ignore_errors=True)
-    result = summarise(f"{files} client PDFs ({pages} pages)", files, size, d_runs, b_runs)
+    result = _scenario_result(f"{files} client PDFs ({pages} pages)", files, size, d_runs, b_runs, stage_runs)
     result["pages"] = pages
+    if profile:
+        _profile_into(result, work, "clients", source, files)
+    return result
+
+
+def _scenario_result(title: str, files: int, size: int, d_runs: list, b_runs: list, stage_runs: list) -> dict:
+    """The figures of a scenario, with what the last dossier run archived and whether every run did."""
+    result = summarise(title, files, size, d_runs, b_runs)
     result["outcomes"] = d_runs[-1]["outcomes"]
     result["all_archived"] = all(r["outcomes"] == {"archived": files} for r in d_runs)
     result["same_bytes"] = d_runs[-1]["same_bytes"]
     result["problems"] = d_runs[-1]["problems"]
     result["stages"] = _median_stages(stage_runs)
-    if profile:
-        _profile_into(result, work, "clients", source, files)
     return result
 
 
@@ -403,13 +409,7 @@ def run_small(work: Path, n: int, repeat: int, profile: bool, keep: bool) -> dic
         stage_runs.append(d["stages"])
         if not keep:
             shutil.rmtree(home)
-    result = summarise(f"{n:,} small PDFs", files, size, d_runs, b_runs)
-    result["outcomes"] = d_runs[-1]["outcomes"]
-    result["all_archived"] = all(r["outcomes"] == {"archived": files} for r in d_runs)
-    result["same_bytes"] = d_runs[-1]["same_bytes"]
-    result["problems"] = d_runs[-1]["problems"]
-    result["stages"] = _median_stages(stage_runs)
-
+    result = _scenario_result(f"{n:,} small PDFs", files, size, d_runs, b_runs, stage_runs)
     if profile:
         _profile_into(result, work, "small", source, files)
     return result
