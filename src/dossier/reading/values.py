@@ -9,164 +9,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from dossier import codes
 from dossier.reading.classify import compact, fold
+from dossier.reading.grammar import (
+    CN_NUM_CHARS,
+    DATE_8,
+    DATE_CN,
+    DATE_NUM,
+    Amount,
+    amounts,
+    cn_number,
+    parse_amount,
+    parse_amounts,
+    parse_date,
+    parse_dates,
+    parse_figure,
+    parse_period,
+    parse_year,
+    period_years,
+    yuan,
+)
+
+__all__ = ["C_CHECKED", "C_FAILED", "C_FALLBACK", "C_GUESS", "C_LABEL", "C_PATTERN", "C_REPAIRED", "COMPANY_AT_START",
+           "DATE_8", "DATE_CN", "DATE_NUM", "Amount", "Found", "amounts", "check_id_number", "check_org_code",
+           "check_taxpayer_id", "check_uscc", "cn_number", "code_candidates", "company_name_of", "parse_amount",
+           "parse_amounts", "parse_date", "parse_dates", "parse_figure", "parse_months", "parse_period",
+           "parse_year", "period_years", "person_name_of", "repair_id_number", "text_value_of", "yuan"]
 
 # Confidence of a value by how it was found.
 C_LABEL, C_CHECKED, C_REPAIRED, C_PATTERN, C_FALLBACK, C_GUESS, C_FAILED = 0.9, 0.98, 0.9, 0.9, 0.75, 0.5, 0.3
 
 # ---------------------------------------------------------------------------
-# Numbers, amounts, dates
+# Numbers, amounts, dates: the grammar (grammar.py), re-exported here for existing callers
 # ---------------------------------------------------------------------------
-
-_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "三": 3,
-             "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7,
-             "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
-_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "陌": 100, "千": 1000, "仟": 1000, "阡": 1000}
-_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-_CN_NUM_CHARS = "".join([*_CN_DIGIT, *_CN_UNIT, *_CN_BIG])
-
-
-def cn_number(text: str) -> int | None:
-    """Chinese numerals (lower or financial capitals) -> int: 伍佰万 -> 5000000, 二十 -> 20."""
-    if not text or any(ch not in _CN_NUM_CHARS for ch in text):
-        return None
-    if all(ch in _CN_DIGIT for ch in text) and len(text) > 1:  # 二〇二五 digit by digit
-        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
-    total, section, number = 0, 0, 0
-    for ch in text:
-        if ch in _CN_DIGIT:
-            number = _CN_DIGIT[ch]
-        elif ch in _CN_UNIT:
-            section += (number or 1) * _CN_UNIT[ch]
-            number = 0
-        else:
-            big = _CN_BIG[ch]
-            if big == 10**8:
-                total = (total + section + number) * big
-            else:
-                total += (section + number) * big
-            section = number = 0
-    return total + section + number
-
-
-_CAPITAL_RUN = re.compile(rf"[{_CN_NUM_CHARS}元圆角分整正]+")
-_ARABIC = re.compile(r"(?P<neg>-)?\s*[¥$]?\s*(?:(?:RMB|CNY)\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-                     r"\s*(?P<unit>亿|万|千)?\s*(?P<yuan>元)?")
-
-
-def yuan(d: Decimal) -> int | float:
-    return int(d) if d == d.to_integral_value() else float(d)
-
-
-def _capital_amount(run: str) -> Decimal | None:
-    if not any(ch in run for ch in "元圆角分") and not any(ch in run for ch in "万亿"):
-        return None
-    run = run.rstrip("整正")
-    head, sep, tail = run.replace("圆", "元").partition("元")
-    if not sep:
-        if "角" in run or "分" in run:
-            head, tail = "", run
-        else:
-            tail = ""
-    whole = cn_number(head) if head else 0
-    if head and whole is None:
-        return None
-    fen = 0
-    m = re.fullmatch(r"零?(?:(?P<j>[" + "".join(_CN_DIGIT) + r"])角)?零?(?:(?P<f>[" + "".join(_CN_DIGIT)
-                     + r"])分)?", tail)
-    if m is None:
-        return None
-    if m["j"]:
-        fen += _CN_DIGIT[m["j"]] * 10
-    if m["f"]:
-        fen += _CN_DIGIT[m["f"]]
-    if not head and not fen:
-        return None
-    return Decimal(whole) + Decimal(fen) / 100
-
-
-def amounts(text: str) -> list[tuple[int, Decimal, str]]:
-    """Amounts in ``text`` as (position, value, 'arabic'|'capital'), in order."""
-    folded = fold(text)
-    found = []
-    for m in _CAPITAL_RUN.finditer(folded):
-        value = _capital_amount(m.group(0))
-        if value is not None:
-            found.append((m.start(), value, "capital"))
-    for m in _ARABIC.finditer(folded):
-        if re.match(r"\s*(?:年|月|日|个月|%|号|\.\d)", folded[m.end():]):
-            continue  # a date, a term or a percentage
-        money_like = (m["unit"] or m["yuan"] or "," in m["num"] or "." in m["num"]
-                      or re.search(r"[¥$]|RMB|CNY", m.group(0)))
-        if not money_like:
-            continue  # a bare integer is not an amount
-        value = Decimal(m["num"].replace(",", "")) * {None: 1, "万": 10**4, "亿": 10**8, "千": 1000}[m["unit"]]
-        found.append((m.start(), -value if m["neg"] else value, "arabic"))
-    return sorted(found, key=lambda t: t[0])
-
-
-def parse_amount(text: str) -> int | float | None:
-    """First amount in ``text`` in yuan: '1,234,567.89' -> 1234567.89, '500万元' -> 5000000,
-    '人民币伍佰万元整' -> 5000000, '壹仟贰佰叁拾肆元伍角陆分' -> 1234.56."""
-    found = amounts(text)
-    return yuan(found[0][1]) if found else None
-
-
-DATE_NUM = re.compile(r"(?<!\d)(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
-DATE_CN = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
-                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
-DATE_8 = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
-
-
-def parse_dates(text: str, compact_digits: bool = False) -> list[date]:
-    """All valid dates in ``text``, in order (2025年3月1日, 2025-03-01, 2025.3.1, 二〇二五年三月一日)."""
-    folded = fold(text)
-    hits: list[tuple[int, date]] = []
-    rxs = [(DATE_NUM, int), (DATE_CN, cn_number)] + ([(DATE_8, int)] if compact_digits else [])
-    taken: list[tuple[int, int]] = []
-    for rx, conv in rxs:
-        for m in rx.finditer(folded):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            try:
-                hits.append((m.start(), date(conv(m[1]), conv(m[2]), conv(m[3]))))
-                taken.append(m.span())
-            except (TypeError, ValueError):
-                continue
-    return [d for _, d in sorted(hits, key=lambda t: t[0])]
-
-
-def parse_date(text: str) -> str | None:
-    """First date in ``text`` as ISO 'YYYY-MM-DD', else None."""
-    found = parse_dates(text, compact_digits=True)
-    return found[0].isoformat() if found else None
-
-
-def parse_year(text: str) -> int | None:
-    """Fiscal year: '2025年度' -> 2025; a date or a period -> the year of its (last) date."""
-    folded = fold(text)
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年度", folded)
-    dates = parse_dates(folded)
-    if dates:
-        if m and m.start() < folded.find(str(dates[0].year)):
-            return int(m[1])
-        return dates[-1].year
-    if m:
-        return int(m[1])
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?!\d))", folded)
-    if m:
-        return int(m[1])
-    m = DATE_CN.search(folded) or re.search(r"([〇○零一二三四五六七八九]{4})\s*年", folded)
-    return cn_number(m[1]) if m else None
-
 
 def parse_months(text: str) -> int | None:
     """'12个月' -> 12, '一年' -> 12, '3年' -> 36, '十八个月' -> 18."""
     folded = fold(text)
-    m = re.search(rf"(\d+|[{_CN_NUM_CHARS}]+)\s*个?\s*(月|年)", folded)
+    m = re.search(rf"(\d+|[{CN_NUM_CHARS}]+)\s*个?\s*(月|年)", folded)
     if not m:
         return None
     n = int(m[1]) if m[1].isdigit() else cn_number(m[1])
