@@ -314,7 +314,7 @@ def test_low_ocr_line_confidence_asks_for_review():
 def test_missing_fields_are_none_never_invented():
     got = extract("tax_payment_certificate", ["税收完税证明\n纳税人名称：" + CO.name + "\n"])
     assert got.fields == {"credit_code": None, "company_name": CO.name, "year": None, "amount": None,
-                          "issued": None}
+                          "issued": None, "years": []}
     assert got.confidence["credit_code"] == 0.0 and got.review
     assert any("未识别到" in p for p in got.problems)
 
@@ -372,7 +372,7 @@ def test_statement_text_columns_follow_the_headings():
     got = extract("balance_sheet", [page])
     assert got.fields == {"company_name": CO.name, "year": 2025, "total_assets": 2000,
                           "total_liabilities": 800, "total_equity": 1200, "total_liabilities_and_equity": 2000,
-                          "current_assets": 1000, "current_liabilities": 600}
+                          "current_assets": 1000, "current_liabilities": 600, "years": [2025]}
     assert not got.review
 
 
@@ -443,7 +443,8 @@ LAYOUTS = {
 原凭证号 税种 品目名称 税款所属时期 入(退)库日期 实缴(退)金额
 333011260100001 增值税 制造业 2025-10-01至2025-12-31 2026-01-10 120,000.00
 金额合计 (大写)壹拾贰万元整 ￥120,000.00""", {"credit_code": CO.credit_code, "company_name": CO.name,
-                                             "year": 2025, "amount": 120000, "issued": "2026-01-15"}),
+                                             "year": 2025, "amount": 120000, "issued": "2026-01-15",
+                                             "years": [2025]}),
     "old-income-statement": ("income_statement", f"""损 益 表
 会企02表
 编制单位：{CO.name} 2024年1-12月 单位：元
@@ -451,7 +452,7 @@ LAYOUTS = {
 一、主营业务收入 1 100.00 12,345.00
 三、营业利润 18 10.00 1,234.00
 五、净利润 30 5.00 999.00""", {"company_name": CO.name, "year": 2024, "revenue": 12345, "operating_profit": 1234,
-                              "net_profit": 999}),
+                              "net_profit": 999, "years": [2024]}),
 }
 
 

@@ -29,6 +29,9 @@ class Page:
     confidence: float | None = None
     rotation: int = 0
     line_confidence: tuple[tuple[str, float], ...] = ()  # OCR: (line text, confidence)
+    # The page's layout: text pieces with their boxes (text, x0, top, x1, bottom), words of the text
+    # layer or the boxes OCR found; tables are found from them by their headers (reading.grid).
+    cells: tuple[tuple[str, float, float, float, float], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,14 @@ def _facts(doc_type: str, company: SampleCompany, year: int, kw: dict) -> dict:
 
 
 def expected_fields(doc_type: str, company: SampleCompany, year: int = DEMO_YEAR, **kw) -> dict:
+    """TRUTH (see ``_expected_fields``), with ``years``, the fiscal years covered, beside every ``year``."""
+    fields = _expected_fields(doc_type, company, year, **kw)
+    if "year" in fields:
+        fields["years"] = [fields["year"]] if fields["year"] is not None else []
+    return fields
+
+
+def _expected_fields(doc_type: str, company: SampleCompany, year: int = DEMO_YEAR, **kw) -> dict:
     """TRUTH: the exact fields ``document_pdf(doc_type, company, path, year, **kw)`` should yield.
 
     Keys and value types follow the public contract (see dossier.fields): ISO dates,

@@ -148,7 +148,7 @@ def _evaluate_item(item: Item, docs: list[DocFacts], ctx: Context) -> ItemStatus
         problems.add("inconsistent", *a.foreign)
     counting = [a for a in assessed if not a.foreign]
     documents = tuple(sorted(a.doc.path for a in counting))
-    years = tuple(sorted({a.year for a in counting if a.year is not None})) if item.period != "once" else ()
+    years = tuple(sorted({y for a in counting for y in a.years})) if item.period != "once" else ()
 
     if item.period == "fiscal_years":
         required = _fiscal_years(item, ctx)
@@ -190,7 +190,7 @@ def _fiscal_years_status(item: Item, required: tuple[int, ...], counting: list[A
                          problems: _Problems) -> None:
     absent = []
     for year in required:
-        candidates = [a for a in counting if a.year == year]
+        candidates = [a for a in counting if year in a.years]
         if candidates:
             problems.take(max(candidates, key=Assessed.rank))
         else:

@@ -46,7 +46,8 @@ class Assessed:
     expired: list[str] = field(default_factory=list)
     inconsistent: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
-    year: int | None = None
+    year: int | None = None  # the latest fiscal year the document covers
+    years: tuple[int, ...] = ()  # every fiscal year it covers (a three-year audit counts for each)
     when: date | None = None  # the date of a "recent" item
 
     def rank(self, *then: Any) -> tuple:
@@ -64,6 +65,7 @@ def assess(doc: DocFacts, item: Item, ctx: Context) -> Assessed:
     a = Assessed(doc=doc)
     if item.period in ("fiscal_years", "latest_due"):
         a.year = as_year(f.get("year"))
+        a.years = as_years(f.get("years"), a.year)
     subject = year_name(a.year, item.name) if a.year is not None else item.short
 
     # The same company as the licence (the reference licence itself is not compared).
@@ -211,6 +213,14 @@ def as_year(value: Any) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
         return int(value)
     return None
+
+
+def as_years(value: Any, year: int | None) -> tuple[int, ...]:
+    """The fiscal years of a record: its ``years`` list (multi-year documents), else ``(year,)``."""
+    years = {y for y in (as_year(v) for v in value) if y is not None} if isinstance(value, (list, tuple)) else set()
+    if year is not None:
+        years.add(year)
+    return tuple(sorted(years))
 
 
 def as_number(value: Any) -> float | None:

@@ -28,7 +28,7 @@ from dossier.models import Page, Reading
 log = logging.getLogger(__name__)
 
 #: Bump when the reader's output changes for the same bytes and settings (old entries become misses).
-READER_VERSION = "pdfium-1"
+READER_VERSION = "pdfium-2"  # 2: pages carry their cells
 CHUNK = 1 << 20
 DEFAULT_MAX_MB = 64.0
 #: Files above this size are hashed for the cache only when a page needs OCR: their text layer
@@ -194,7 +194,8 @@ def reading_to_json(reading: Reading) -> dict:
         "media_type": reading.media_type,
         "pages": reading.pages,
         "page_texts": [{"number": p.number, "text": p.text, "method": p.method, "confidence": p.confidence,
-                        "rotation": p.rotation, "lines": [list(line) for line in p.line_confidence]}
+                        "rotation": p.rotation, "lines": [list(line) for line in p.line_confidence],
+                        "cells": [list(cell) for cell in p.cells]}
                        for p in reading.page_texts],
         "notes": list(reading.notes),
     }
@@ -203,7 +204,8 @@ def reading_to_json(reading: Reading) -> dict:
 def reading_from_json(data: dict) -> Reading:
     pages = tuple(Page(int(p["number"]), str(p["text"]), str(p["method"]),
                        None if p["confidence"] is None else float(p["confidence"]), int(p["rotation"]),
-                       tuple((str(t), float(c)) for t, c in p["lines"]))
+                       tuple((str(t), float(c)) for t, c in p["lines"]),
+                       tuple((str(t), float(a), float(b), float(c), float(d)) for t, a, b, c, d in p.get("cells", ())))
                   for p in data["page_texts"])
     count = data["pages"]
     return Reading(str(data["media_type"]), None if count is None else int(count), pages,

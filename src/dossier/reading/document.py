@@ -28,6 +28,7 @@ from dossier.reading.cache import (
     ReadSettings,
     file_sha512,
 )
+from dossier.reading.grid import cells_of_lines
 from dossier.reading.ocr import PageRef
 from dossier.reading.tables import pdf_tables
 from dossier.reading.sniff import SUPPORTED, looks_complete, probe, sniff
@@ -157,11 +158,11 @@ def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can
         document = pdfium_text.open_pdf(path)
         try:
             count = len(document)
-            layer, notes = pdfium_text.text_layer(document, settings.max_pages)
+            layer, layer_cells, notes = pdfium_text.text_layer_cells(document, settings.max_pages)
         finally:
             document.close()
-        pages: list[Page | None] = [Page(i + 1, text, "text") if _usable(text, settings.min_text_chars) else None
-                                    for i, text in enumerate(layer)]
+        pages: list[Page | None] = [Page(i + 1, text, "text", cells=cells) if _usable(text, settings.min_text_chars)
+                                    else None for i, (text, cells) in enumerate(zip(layer, layer_cells))]
         todo = [(i, PageRef(str(path), i, 0, settings.ocr_dpi)) for i, page in enumerate(pages) if page is None]
     elif media_type.startswith("image/"):
         count = _image_frames(path)
@@ -211,7 +212,8 @@ def _ocr_all(files: dict[int, _File], settings: ReadSettings, ocr: PageOcr | Non
                 f.failed = True
             else:
                 f.pages[i] = Page(i + 1, result.text, "ocr", result.confidence, result.rotation,
-                                  tuple((line.text, line.confidence) for line in result.lines))
+                                  tuple((line.text, line.confidence) for line in result.lines),
+                                  cells_of_lines((line.text, line.box, line.parts) for line in result.lines))
             if should_stop():
                 return True
     finally:

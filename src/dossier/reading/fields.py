@@ -28,7 +28,9 @@ from dossier import codes
 from dossier.reading.classify import Line, compact, fold, split_lines
 from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doctypes
 
+from .grid import columns as grid_columns
 from .statements import statement_checks, statement_fields
+from .years import column_value, multi_year
 from .values import (
     C_CHECKED,
     C_FAILED,
@@ -290,12 +292,15 @@ def _year_at_top(lines: list[Line]) -> Found | None:
 
 
 def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]] | None = None,
-            line_confidence: dict[str, float] | None = None, rules: DocTypeRules | None = None) -> Extraction:
+            line_confidence: dict[str, float] | None = None, rules: DocTypeRules | None = None,
+            cells: list | None = None) -> Extraction:
     """Fields of a document of type ``doc_type`` from its page texts (pure).
 
     ``tables``: pdfplumber ``extract_tables()`` output of all pages (statements use them first).
     ``line_confidence``: OCR confidence (0..1) per line text; a value read from a line
     below ``review_below`` (thresholds.toml) needs review.
+    ``cells``: per page, the positioned text pieces of ``Page.cells`` (columns by their header).
+    Each field is looked for in the order of its sources (``sources`` in doctypes.toml).
     """
     rules = rules or load_doctypes()
     if doc_type not in rules:
@@ -324,25 +329,37 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
     problems: list[str] = []
     statement = statement_fields(doc, lines, tables, rules, line_conf, all_compact) if doc.rows else {}
 
+    years: list[int] = []
     for name in doc.fields:
         kind = FIELD_KINDS[name]
         found: Found | None = None
-        if kind == "row":
-            found = statement.get(name)
-        if found is None and name in doc.labels:
-            hit = _from_labels(lines, doc.labels[name], kind, doc, name, stops)
-            if hit:
-                found = Found(hit[0].value, min(hit[0].confidence, line_conf(hit[1])), hit[0].problem)
-        if (found is None or found.problem) and name in doc.patterns:
-            hit = _from_patterns(doc.patterns[name], original, folded, kind, doc, name)
-            if hit and (found is None or not hit[0].problem):
-                line = line_at(hit[1])
-                found = Found(hit[0].value, min(hit[0].confidence, line_conf(line) if line else 1.0),
-                               hit[0].problem)
-        if found is None:
-            fb = _fallback(kind, name, doc, lines, original, rules.stop_labels)
-            if fb is not None:
-                found = fb
+        found_years: list[int] = []
+        for source in doc.sources_of(name, rules.sources):
+            if found is not None and not found.problem:
+                break
+            hit, hit_years = None, []
+            if source == "rows" and kind == "row":
+                hit = statement.get(name)
+            elif source == "columns" and name in doc.columns and cells:
+                got = column_value(grid_columns(cells, doc.columns[name]), kind,
+                                   lambda text: _parse_kind(kind, text, doc, name))
+                if got:
+                    hit, hit_years = got
+            elif source == "labels" and name in doc.labels:
+                got = _from_labels(lines, doc.labels[name], kind, doc, name, stops)
+                if got:
+                    hit = Found(got[0].value, min(got[0].confidence, line_conf(got[1])), got[0].problem)
+            elif source == "patterns" and name in doc.patterns:
+                got = _from_patterns(doc.patterns[name], original, folded, kind, doc, name)
+                if got:
+                    line = line_at(got[1])
+                    hit = Found(got[0].value, min(got[0].confidence, line_conf(line) if line else 1.0), got[0].problem)
+            elif source == "fallback" and found is None:
+                hit = _fallback(kind, name, doc, lines, original, rules.stop_labels)
+            if hit is not None and (found is None or (found.problem and not hit.problem)):
+                found, found_years = hit, hit_years
+        if name == "year" and doc.multi_year:
+            found, found_years = multi_year(found, found_years, lines)
         if found is None:
             fields[name] = None
             confidence[name] = 0.0
@@ -351,8 +368,13 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
             continue
         fields[name] = found.value
         confidence[name] = round(found.confidence, 3)
+        if name == "year":
+            years = found_years or ([found.value] if isinstance(found.value, int) else [])
         if found.problem:
             problems.append(found.problem)
+    if "year" in doc.fields:
+        fields["years"] = years
+        confidence["years"] = confidence["year"]
 
     if doc_type == "application_form" and fields.get("agent"):
         rep = _from_labels(lines, ["法定代表人", "法人代表"], "person", doc, "agent", stops)

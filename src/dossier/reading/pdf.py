@@ -87,23 +87,37 @@ def _pdfium_reason(exc: Exception) -> str:
 
 def text_layer(pdf, max_pages: int) -> tuple[list[str], list[str]]:
     """The text of the first ``max_pages`` pages of an open document, and notes for the record."""
+    texts, _cells, notes = text_layer_cells(pdf, max_pages)
+    return texts, notes
+
+
+def text_layer_cells(pdf, max_pages: int) -> tuple[list[str], list[tuple], list[str]]:
+    """``text_layer`` with each page's words and their boxes (``layout_words``)."""
     notes: list[str] = []
     count = len(pdf)
     if count > max_pages:
         notes.append(f"仅读取前 {max_pages} 页")
     texts: list[str] = []
+    cells: list[tuple] = []
     for index in range(min(count, max_pages)):
         try:
-            texts.append(page_text(pdf, index))
+            text, words = page_text_cells(pdf, index)
         except Exception as exc:  # noqa: BLE001 - a damaged page costs that page only
             log.warning("text layer of page %d unreadable: %s", index + 1, exc)
-            texts.append("")
+            text, words = "", ()
             notes.append(f"第 {index + 1} 页文本层无法读取（{type(exc).__name__}），改用 OCR")
-    return texts, notes
+        texts.append(text)
+        cells.append(words)
+    return texts, cells, notes
 
 
 def page_text(pdf, index: int) -> str:
     """The text of page ``index`` (0-based), laid out as pdfplumber lays it out."""
+    return page_text_cells(pdf, index)[0]
+
+
+def page_text_cells(pdf, index: int) -> tuple[str, tuple]:
+    """``page_text`` and the page's words with their boxes."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -114,7 +128,7 @@ def page_text(pdf, index: int) -> str:
             textpage.close()
     finally:
         page.close()
-    return layout(upright(chars, turn) if turn else chars)
+    return layout_words(upright(chars, turn) if turn else chars)
 
 
 SAMPLE = 64  # characters whose angle decides the direction of a page's text
@@ -196,10 +210,15 @@ def page_chars(textpage, height: float) -> list[tuple[str, float, float, float, 
 
 def layout(chars: list[tuple[str, float, float, float, float]]) -> str:
     """Lines of words, as ``pdfplumber.Page.extract_text()`` (layout=False) makes them."""
+    return layout_words(chars)[0]
+
+
+def layout_words(chars: list[tuple[str, float, float, float, float]]) -> tuple[str, tuple]:
+    """``layout(chars)`` and the words it is made of, with their boxes: (text, x0, top, x1, bottom)."""
     if not chars:
-        return ""
+        return "", ()
     lines = _cluster(chars, key=lambda c: c[3], tolerance=Y_TOLERANCE)
-    words: list[tuple[str, float]] = []  # (text, top) in line order, left to right
+    words: list[tuple[str, float, float, float, float]] = []  # (text, top, x0, x1, bottom), in line order
     for line in lines:
         line.sort(key=lambda c: c[1])  # stable: equal x0 keep content order, as pdfplumber's sort
         current: list = []
@@ -220,7 +239,7 @@ def layout(chars: list[tuple[str, float, float, float, float]]) -> str:
     ids = _cluster_ids([w[1] for w in words], Y_TOLERANCE)
     out: list[str] = []
     last = None
-    for (text, top), cluster in zip(words, (ids[w[1]] for w in words)):
+    for (text, top, *_box), cluster in zip(words, (ids[w[1]] for w in words)):
         if last is None:
             out.append(text)
         elif cluster == last:
@@ -228,15 +247,18 @@ def layout(chars: list[tuple[str, float, float, float, float]]) -> str:
         else:
             out.append("\n" + text)
         last = cluster
-    return "".join(out)
+    cells = tuple((text, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+                  for text, top, x0, x1, bottom in words)
+    return "".join(out), cells
 
 
 def _new_word(prev, curr) -> bool:
     return curr[1] < prev[1] or curr[1] > prev[2] + X_TOLERANCE or abs(curr[3] - prev[3]) > Y_TOLERANCE
 
 
-def _word(chars: list) -> tuple[str, float]:
-    return "".join(c[0] for c in chars), min(c[3] for c in chars)
+def _word(chars: list) -> tuple[str, float, float, float, float]:
+    return ("".join(c[0] for c in chars), min(c[3] for c in chars), min(c[1] for c in chars),
+            max(c[2] for c in chars), max(c[4] for c in chars))
 
 
 def _cluster_ids(values: list[float], tolerance: float) -> dict[float, int]:

@@ -39,7 +39,8 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
         if doc.rows and reading.media_type == "application/pdf" and text_pages:
             tables = pdf_tables(path, text_pages)
         lines = {text: conf for page in reading.page_texts for text, conf in page.line_confidence}
-        result = extract(found.doc_type, texts, tables, lines or None, rules)
+        cells = [p.cells for p in reading.page_texts]
+        result = extract(found.doc_type, texts, tables, lines or None, rules, cells if any(cells) else None)
         fields, confidence = result.fields, result.confidence
         problems += result.problems
         review = review or result.review

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -18,9 +18,11 @@ DEFAULT_DOCTYPES = Path(__file__).with_name("doctypes.toml")
 
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "doctype"}
+_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "sources", "doctype"}
 _TYPE_KEYS = {"id", "zh", "file_name", "supersede_by", "titles", "form_codes", "keywords", "anti_keywords", "fields",
-              "optional", "labels", "patterns", "rows", "choices"}
+              "optional", "labels", "patterns", "rows", "columns", "sources", "multi_year", "choices"}
+#: Where a field's value is looked for, in this order unless the rule file says otherwise.
+SOURCES = ("rows", "columns", "labels", "patterns", "fallback")
 
 
 
@@ -43,6 +45,12 @@ class DocType:
     patterns: Mapping[str, tuple[re.Pattern, ...]]
     rows: Mapping[str, tuple[str, ...]]
     choices: Mapping[str, Mapping[str, tuple[str, ...]]]
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> table column headers
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> order of SOURCES
+    multi_year: bool = False  # may cover several fiscal years: the record lists them in ``years``
+
+    def sources_of(self, name: str, default: tuple[str, ...] = SOURCES) -> tuple[str, ...]:
+        return self.sources.get(name, default)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class DocTypeRules:
     current_columns: tuple[str, ...]
     prior_columns: tuple[str, ...]
     thresholds: Thresholds  # thresholds.toml beside this file, else the active/packaged one
+    sources: tuple[str, ...] = SOURCES  # default order in which a field's value is looked for
 
     def __getitem__(self, doc_type: str) -> DocType:
         return self.types[doc_type]
@@ -123,6 +132,22 @@ def _parse_type(chk: Checker, raw: Any, index: int) -> DocType:
             raise chk.fail(at, f"字段“{name}”不是报表行项目，不能写在 rows 中")
         rows[name] = chk.texts(value, at)
 
+    columns: dict[str, tuple[str, ...]] = {}
+    for name, value in chk.table(raw.get("columns", {}), f"{where}.columns").items():
+        at = f"{where}.columns.{name}"
+        chk.field_name(name, at, fields)
+        columns[name] = chk.texts(value, at)
+    sources: dict[str, tuple[str, ...]] = {}
+    for name, value in chk.table(raw.get("sources", {}), f"{where}.sources").items():
+        at = f"{where}.sources.{name}"
+        chk.field_name(name, at, fields)
+        sources[name] = _sources(chk, value, at)
+    multi_year = raw.get("multi_year", False)
+    if not isinstance(multi_year, bool):
+        raise chk.fail(f"{where}.multi_year", "应为 true 或 false")
+    if multi_year and "year" not in fields:
+        raise chk.fail(f"{where}.multi_year", "只有含 year 字段的类型才能设置 multi_year")
+
     choices: dict[str, Mapping[str, tuple[str, ...]]] = {}
     for name, value in chk.table(raw.get("choices", {}), f"{where}.choices").items():
         at = f"{where}.choices.{name}"
@@ -169,7 +194,20 @@ def _parse_type(chk: Checker, raw: Any, index: int) -> DocType:
         patterns=MappingProxyType(patterns),
         rows=MappingProxyType(rows),
         choices=MappingProxyType(choices),
+        columns=MappingProxyType(columns),
+        sources=MappingProxyType(sources),
+        multi_year=multi_year,
     )
+
+
+def _sources(chk: Checker, value: Any, at: str) -> tuple[str, ...]:
+    names = chk.texts(value, at)
+    for i, name in enumerate(names):
+        if name not in SOURCES:
+            raise chk.fail(f"{at}[{i}]", f"“{name}”不是取值来源（可用：{'、'.join(SOURCES)}）")
+    if len(set(names)) != len(names):
+        raise chk.fail(at, "取值来源重复")
+    return names
 
 
 def _parse(path: Path, data: dict, thresholds: Thresholds) -> DocTypeRules:
@@ -181,6 +219,7 @@ def _parse(path: Path, data: dict, thresholds: Thresholds) -> DocTypeRules:
     raw_types = data.get("doctype")
     if not isinstance(raw_types, list) or not raw_types:
         raise chk.fail("doctype", "至少需要一个 [[doctype]] 表")
+    default_sources = _sources(chk, data["sources"], "sources") if "sources" in data else SOURCES
     types: dict[str, DocType] = {}
     for index, raw in enumerate(raw_types):
         doc = _parse_type(chk, raw, index)
@@ -196,6 +235,7 @@ def _parse(path: Path, data: dict, thresholds: Thresholds) -> DocTypeRules:
         current_columns=chk.texts(data.get("current_columns", []), "current_columns"),
         prior_columns=chk.texts(data.get("prior_columns", []), "prior_columns"),
         thresholds=thresholds,
+        sources=default_sources,
     )
 
 

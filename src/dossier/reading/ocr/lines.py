@@ -199,5 +199,7 @@ def group_lines(words: Sequence[tuple[str, float, Quad]], *, space_chars: float 
         conf = sum(m.conf * len(m.text) for m in members) / max(1, nchars)
         xs = [p[0] for m in members for p in m.pts]
         ys = [p[1] for m in members for p in m.pts]
-        out.append(OcrLine(text, round(conf, 4), (min(xs), min(ys), max(xs), max(ys))))
+        parts = tuple((m.text, round(m.x0, 1), round(m.cy - m.h / 2, 1), round(m.x1, 1), round(m.cy + m.h / 2, 1))
+                      for m in members)
+        out.append(OcrLine(text, round(conf, 4), (min(xs), min(ys), max(xs), max(ys)), parts))
     return out

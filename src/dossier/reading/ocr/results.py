@@ -25,6 +25,9 @@ class OcrLine:
     text: str
     confidence: float
     box: tuple[float, float, float, float]
+    # The boxes the line was joined from, left to right: (text, x0, top, x1, bottom) in pixels of the
+    # page turned straight (deskewed), so that the boxes of a table line up in rows and columns.
+    parts: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
