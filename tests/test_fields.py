@@ -467,3 +467,111 @@ def test_other_layouts(case):
 def test_year_guessed_from_an_issue_date_needs_review():
     got = extract("tax_payment_certificate", [f"完税证明\n填发日期：2026年1月15日\n纳税人识别号 {CO.credit_code}\n"])
     assert got.fields["year"] == 2026 and got.confidence["year"] < 0.6 and got.review
+
+
+# -- statement row labels by their stem ---------------------------------------------------------
+
+from dossier.reading.statements import label_stem  # noqa: E402
+
+STEMS = {
+    "ordinal-and-loss-note": ('二、营业利润（亏损以"－"号填列）', "营业利润"),
+    "net-profit-curly-quotes": ("四、净利润（净亏损以“－”号填列）", "净利润"),
+    "or-shareholders-equity": ("负债和所有者权益（或股东权益）总计", "负债和所有者权益总计"),
+    "operator-minus": ("减：营业成本", "营业成本"),
+    "operator-of-which": ("  其中：利息费用", "利息费用"),
+    "bracketed-ordinal": ("（一）持续经营净利润", "持续经营净利润"),
+    "arabic-ordinal": ("1.营业收入", "营业收入"),
+    "roman-ordinal": ("Ⅱ、流动资产合计", "流动资产合计"),
+    "ji-and-shareholders": ("负债及股东权益合计", "负债和所有者权益合计"),
+    "note-cut-off-by-the-line": ("四、净利润(净亏损以", "净利润"),
+    "star-marker": ("* 资产总计", "资产总计"),
+    "letter-spaced": ("资 产 总 计", "资产总计"),
+    "full-width-ascii": ("３．营业收入", "营业收入"),
+    "whole-label-bracketed": ("【资产总计】", "资产总计"),
+    "old-format-ordinal-five": ("五、净利润", "净利润"),
+    "not-a-prefix-operator": ("资产减值损失", "资产减值损失"),
+    "continuing-ops-keeps-its-words": ("归属于母公司所有者的净利润", "归属于母公司所有者的净利润"),
+}
+
+
+@pytest.mark.parametrize("case", STEMS)
+def test_row_label_stems(case):
+    label, stem = STEMS[case]
+    assert label_stem(label) == stem
+
+
+STATEMENT_LAYOUTS = {
+    # 2019 general format, the loss notes spaced out by the text layer ("－" alone between spaces)
+    "notes-with-spaced-dash": ("income_statement", f"""利 润 表
+会企02表
+编制单位：{CO.name} 2025年度 单位：元
+项 目 本期金额 上期金额
+一、营业收入 12,000,000.00 11,000,000.00
+二、营业利润（亏损以 “ － ” 号填列） 1,500,000.00 1,400,000.00
+四、净利润（净亏损以 “ － ” 号填列） 1,100,000.00 1,000,000.00""",
+                              {"revenue": 12000000, "operating_profit": 1500000, "net_profit": 1100000}),
+    # 小企业会计准则 会小企02表: the year-to-date column first, then the month
+    "small-enterprise-ytd-first": ("income_statement", f"""利润表
+会小企02表
+编制单位：{CO.name} 2025年 单位：元
+项 目 行次 本年累计金额 本月金额
+一、营业收入 1 8,000,000.00 700,000.00
+二、营业利润（亏损以“-”号填列） 21 900,000.00 80,000.00
+四、净利润（净亏损以“-”号填列） 32 650,000.00 60,000.00""",
+                                   {"revenue": 8000000, "operating_profit": 900000, "net_profit": 650000}),
+    # the balance sheet's closing line with the parenthetical (或股东权益) and 0.01 of rounding
+    "rounding-cent": ("balance_sheet", f"""资产负债表
+会企01表
+编制单位：{CO.name} 2025年12月31日 单位：元
+资 产 期末余额 上年年末余额 负债和所有者权益（或股东权益） 期末余额 上年年末余额
+流动资产合计 3,000.00 2,000.00 流动负债合计 1,000.00 900.00
+资产总计 5,000.01 4,000.00 负债合计 2,000.00 1,800.00
+所有者权益（或股东权益）合计 3,000.00 2,200.00
+负债和所有者权益（或股东权益）总计 5,000.00 4,000.00""",
+                      {"total_assets": 5000.01, "total_liabilities_and_equity": 5000, "total_equity": 3000}),
+}
+
+
+@pytest.mark.parametrize("case", STATEMENT_LAYOUTS)
+def test_statement_rows_of_official_formats(case):
+    doc_type, text, expected = STATEMENT_LAYOUTS[case]
+    got = extract(doc_type, [text])
+    assert {k: got.fields[k] for k in expected} == expected
+    assert not got.review, got.problems
+
+
+# -- parties by their role words ---------------------------------------------------------------
+
+PA, PB = "杭州恒远机械有限公司", "苏州瑞丰纺织有限公司"
+ROLE_PAIRS = {  # doc type, (seller/applicant field, its role), (buyer/beneficiary field, its role), title
+    "gong-xu": ("trade_contract", ("seller", "供方"), ("buyer", "需方"), "工矿产品购销合同"),
+    "mai-mai": ("trade_contract", ("seller", "卖方"), ("buyer", "买方"), "买卖合同"),
+    "chumairen-maishouren": ("trade_contract", ("seller", "出卖人"), ("buyer", "买受人"), "买卖合同"),
+    "shenqingren-shouyiren": ("letter_of_credit", ("applicant", "开证申请人"), ("beneficiary", "受益人"),
+                              "国内信用证 开证行 通知行 交单期 议付"),
+}
+PARTY_FORMS = {
+    "role-colon": "{ra}：{a}\n{rb}：{b}",
+    "role-then-holder": "{ra}（甲方）：{a}\n{rb}（乙方）：{b}",
+    "holder-then-role": "甲方（{ra}）：{a}\n乙方（{rb}）：{b}",
+    "holder-name-role": "甲方：{a}（{ra}）\n乙方：{b}（{rb}）",
+    "holder-bound-later": "甲方：{a}\n乙方：{b}\n本合同中甲方为{ra}，乙方为{rb}。",
+    "short-name-note": "{a}（以下简称“{ra}”）\n{b}（以下简称“{rb}”）",
+    "name-on-next-line": "{ra}：\n{a}\n{rb}：\n{b}",
+}
+
+
+@pytest.mark.parametrize("form", PARTY_FORMS)
+@pytest.mark.parametrize("pair", ROLE_PAIRS)
+def test_parties_by_role_words(pair, form):
+    doc_type, (fa, ra), (fb, rb), title = ROLE_PAIRS[pair]
+    text = f"{title}\n" + PARTY_FORMS[form].format(a=PA, b=PB, ra=ra, rb=rb) + \
+        "\n合同金额：人民币壹佰万元整（¥1,000,000.00）\n违约责任 交货 质量标准\n"
+    got = extract(doc_type, [text])
+    assert (got.fields[fa], got.fields[fb]) == (PA, PB), got.problems
+
+
+def test_placeholders_never_bound_to_a_role_are_not_guessed():
+    text = f"采购合同\n甲方：{PA}\n乙方：{PB}\n合同金额：100万元\n违约责任 交货\n"
+    got = extract("trade_contract", [text])
+    assert got.fields["seller"] is None and got.fields["buyer"] is None and got.review

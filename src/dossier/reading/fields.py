@@ -29,6 +29,7 @@ from dossier.reading.classify import Line, compact, fold, split_lines
 from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doctypes
 
 from .grid import columns as grid_columns
+from .parties import by_role
 from .statements import statement_checks, statement_fields
 from .years import column_value, multi_year
 from .values import (
@@ -43,7 +44,7 @@ from .values import (
     DATE_CN,
     DATE_NUM,
     Found,
-    amounts,
+    parse_amounts,
     check_id_number,
     check_org_code,
     check_taxpayer_id,
@@ -168,16 +169,16 @@ def _end_date(orig: str) -> Found | None:
 
 
 def _amount_checked(orig: str) -> Found | None:
-    found = amounts(orig)
+    """The first amount of a value; its capital (大写) and figure forms are compared only when both
+    are written together (``壹仟万元整（¥10,000,000.00）``, ``大写：… 小写：…``)."""
+    found = parse_amounts(orig)
     if not found:
         return None
-    value = found[0][1]
-    other = next((v for _, v, k in found[1:] if k != found[0][2]), None)
-    if other is not None and other != value:
-        capital = value if found[0][2] == "capital" else other
-        return Found(yuan(capital), C_FAILED,
-                      f"金额大写与小写不一致（{yuan(value)} / {yuan(other)}），已按大写取值，请人工核对")
-    return Found(yuan(value), C_CHECKED if other is not None else C_LABEL)
+    first = found[0]
+    if first.agrees is False:
+        return Found(yuan(first.capital), C_FAILED,
+                     f"金额大写与小写不一致（{yuan(first.capital)} / {yuan(first.figure)}），已按大写取值，请人工核对")
+    return Found(yuan(first.value), C_CHECKED if first.agrees else C_LABEL)
 
 
 def _choice(text: str, options) -> str | None:
@@ -230,6 +231,11 @@ def _from_labels(lines: list[Line], labels, kind: str, doc: DocType, name: str,
                         continue
                     return found, src
     return failed
+
+
+def _label_value(lines, labels, kind, doc, name, stops, line_conf) -> Found | None:
+    got = _from_labels(lines, labels, kind, doc, name, stops)
+    return Found(got[0].value, min(got[0].confidence, line_conf(got[1])), got[0].problem) if got else None
 
 
 def _from_patterns(patterns, original: str, folded: str, kind: str, doc: DocType, name: str):
@@ -349,6 +355,9 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
                 got = _from_labels(lines, doc.labels[name], kind, doc, name, stops)
                 if got:
                     hit = Found(got[0].value, min(got[0].confidence, line_conf(got[1])), got[0].problem)
+                elif kind == "company" and name != "company_name":  # a party: 甲方 bound to its role
+                    hit = by_role(lines, doc.labels[name], lambda holders: _label_value(
+                        lines, holders, kind, doc, name, stops, line_conf))
             elif source == "patterns" and name in doc.patterns:
                 got = _from_patterns(doc.patterns[name], original, folded, kind, doc, name)
                 if got:

@@ -3,50 +3,56 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from dossier.reading.classify import Line, compact
+from dossier.reading.classify import Line, compact, fold
 from dossier.rules import DocType, DocTypeRules
 
-from .values import C_CHECKED, C_FALLBACK, C_LABEL, Found, yuan
+from .values import C_CHECKED, C_FALLBACK, C_LABEL, Found, parse_figure, yuan
 
 # ---------------------------------------------------------------------------
 # Statements: rows from tables or text lines
 # ---------------------------------------------------------------------------
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、]|其中:|加:|减:|[*△#])+")
-_NUMBER = re.compile(r"^\(?-?[¥]?\d[\d,]*(?:\.\d+)?\)?$")
-_DASH = re.compile(r"^[-—–]+$")
+# A row label's stem: what is left when the official forms' decorations are taken off.
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+[、.]?|\(?[一二三四五六七八九十\d]+\)|"
+                      r"\d+(?:[.、](?!\d)|\.(?=[\u4e00-\u9fff]))|"
+                      r"其中[:：]?|加[:：]|减[:：]|[*△#▲☆★※]+)+")
+_BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")"})
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+#: Words that official forms use interchangeably within a row label (the stems of the rule file
+#: go through the same mapping): 负债及所有者权益 = 负债和所有者权益 = 负债与股东权益.
+_SYNONYMS = (("股东权益", "所有者权益"), ("及", "和"), ("与", "和"))
 
 
-def _clean_label(text: str) -> str:
-    c = compact(text)
-    prev = None
+def label_stem(text: str) -> str:
+    """The stem of a statement row label: folded, without spaces, parenthetical notes (also one the
+    line cut off before it closed), quotes, ordinals (一、 （一） 1. Ⅱ、) and operators (加： 减：
+    其中：); interchangeable words mapped to one ("及"/"与" -> "和", "股东权益" -> "所有者权益")."""
+    whole = _QUOTES.sub("", compact(text).translate(_BRACKETS))
+    c, prev = whole, None
     while prev != c:
         prev = c
         c = re.sub(r"\([^()]*\)", "", c)
-    c = re.sub(r"[“”\"'‘’]", "", c)
-    c = _ORDINAL.sub("", c)
-    return c.strip(":")
+    c = re.sub(r"\([^()]*$", "", c)  # a note the line cut off before it closed
+    if not c.strip(":："):  # the whole label was bracketed: 【资产总计】
+        c = whole.replace("(", "")
+    c = c.replace(")", "")
+    prev = None
+    while prev != c:
+        prev = c
+        c = _ORDINAL.sub("", c).strip(":：")
+    for word, same in _SYNONYMS:
+        c = c.replace(word, same)
+    return c
+
+
+_clean_label = label_stem
 
 
 def _number(cell: str | None) -> Decimal | None | bool:
     """Decimal of a figure; None for a dash (nil); False when the cell is not a figure."""
-    if cell is None:
-        return False
-    c = compact(cell)
-    if not c:
-        return False
-    if _DASH.match(c):
-        return None
-    if not _NUMBER.match(c) or (c.startswith("(") != c.endswith(")")):
-        return False
-    neg = c.startswith("(") or c.startswith("-")
-    try:
-        d = Decimal(c.strip("()").lstrip("-").lstrip("¥").replace(",", ""))
-    except InvalidOperation:
-        return False
-    return -d if neg else d
+    return parse_figure(cell)
 
 
 def _column_roles(cells: list[str], rules: DocTypeRules) -> list[str | None]:
@@ -120,8 +126,11 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
             lineno = "行次" in c
             continue
         segments: list[tuple[list[str], list]] = []
+        depth = 0  # inside a parenthetical note of a label (亏损以 “－” 号填列): words, not figures
         for tok in tokens:
-            num = _number(tok)
+            folded_tok = fold(tok).translate(_BRACKETS)
+            num = False if depth > 0 else _number(tok)
+            depth = max(0, depth + folded_tok.count("(") - folded_tok.count(")"))
             if num is False:
                 if segments and not segments[-1][1]:
                     segments[-1][0].append(tok)
