@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from dossier.reading.classify import Line, fold
 from dossier.reading.grid import Column
 
-from .values import C_FALLBACK, C_LABEL, Found, parse_dates
+from .values import C_FALLBACK, C_LABEL, Found, parse_dates, period_years
 
 _YEAR = r"(?:19|20)\d{2}"
 _ONE = rf"({_YEAR})\s*年(?:度|\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\s*\d{{1,2}}\s*[-—~至]\s*\d{{1,2}}\s*月)?"
@@ -31,12 +31,19 @@ _HEADING = re.compile(rf"^({_YEAR})(?:年度?(?:[\u4e00-\u9fff]{{0,6}})(?:\([^()
 
 
 def years_of_cells(texts: Sequence[str]) -> list[int]:
-    """Every year of every date in ``texts`` (a period column: 2025-01-01至2025-12-31 -> 2025).
-
-    Cells are read joined, so a period wrapped over two lines of its cell is still one period."""
-    joined = "\n".join(texts)
-    years = {d.year for d in parse_dates(joined.replace("\n", ""))}
-    years |= {int(y) for y in re.findall(rf"(?<!\d)({_YEAR})\s*年度", fold(joined))}
+    """The fiscal years of the periods in a column's cells (2025-01-01至2025-12-31 -> 2025), a
+    period wrapped over two lines of its cell read as one; cells without a period give the years
+    of their dates."""
+    joined = ""
+    for text in texts:
+        t = fold(text).strip()
+        if joined and (re.search(r"(?:至|到|起|[-~—])$", joined) or re.match(r"(?:至|到|止|[-~—])", t)):
+            joined += t
+        else:
+            joined += ("\n" if joined else "") + t
+    years = set(period_years(joined))
+    if not years:
+        years = {d.year for d in parse_dates(joined)}
     return sorted(years)
 
 
