@@ -1,7 +1,13 @@
 """Reading accuracy: document type and fields through the real pipeline path, text PDFs and scans.
 
-    python bench/accuracy.py [--docs N] [--quick] [--seed S] [--companies C] [--show K]
-                             [--jobs J] [--workdir DIR] [--keep]
+    python bench/accuracy.py [--corpus factory|variants|all] [--docs N] [--quick] [--clients N] [--seed S]
+                             [--companies C] [--show K] [--jobs J] [--workdir DIR] [--keep]
+
+Two corpora, reported separately (default: both). ``factory`` is described below. ``variants``
+(bench/accuracy_variants.py) is dossier_factory.variants: layouts written independently of the
+extractor (every type in three or more real-world layouts) read the same way, plus synthetic clients
+ingested through the real Pipeline whose checklist statuses (``dossier status --json``, check date
+pinned to each client's application date) are compared with the expected ones.
 
 The factory (dossier_factory.document_pdf / expected_fields) writes N documents covering every
 doc type of samples.DOC_TYPES about evenly, for C invented companies and fiscal years 2022-2025,
@@ -42,8 +48,9 @@ Figures
 Files are generated under a temporary folder (``mktemp`` under $TMPDIR or /tmp, or --workdir),
 removed at the end except ``failures.jsonl`` (every failing document with its page texts, the
 OCR output, for whoever fixes the rules); --keep keeps everything.  The exit code is 1 when there
-is a silent error, else 0; timings are never checked (shared, noisy machines).  The last line of
-output is one JSON object with every figure.
+is a silent error (either corpus), else 0; timings are never checked (shared, noisy machines).  The
+last line of output is one JSON object with every figure: {"corpus", "factory": {...}, "variants":
+{"documents": {...}, "clients": {...}}}.
 """
 
 from __future__ import annotations
@@ -258,11 +265,12 @@ def _settings() -> dict:
     return {s.name: s.default for s in SETTINGS}
 
 
-def run_case(case: Case, pool, settings: dict) -> Result:
+def run_case(case: Case, pool, settings: dict, expected: dict | None = None) -> Result:
+    """Read and understand one file as the service does; score it against ``expected`` (default: the factory's)."""
     from dossier.reading.document import read_document
     from dossier.reading.understand import understand
 
-    result = Result(case, expected_of(case))
+    result = Result(case, expected_of(case) if expected is None else expected)
     path = Path(case.path)
     start = time.perf_counter()
     try:
@@ -515,70 +523,8 @@ def _failure_record(r: Result) -> dict:
             "methods": list(r.methods), "rotations": list(r.rotations), "pages_text": list(r.texts)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=None, help=f"number of documents (default {DEFAULT_DOCS})")
-    parser.add_argument("--quick", action="store_true", help=f"smoke run: --docs {QUICK_DOCS}")
-    parser.add_argument("--seed", type=int, default=1, help="seed of companies, options and degradations")
-    parser.add_argument("--companies", type=int, default=12, help="number of invented companies (default 12)")
-    parser.add_argument("--show", type=int, default=40, help="worst failures listed (default 40)")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        help="processes generating the files (before any OCR; default 2)")
-    parser.add_argument("--workdir", help="parent folder for the run (default $TMPDIR or /tmp)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--engine-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="a RapidEngine option to try instead of its default (repeatable), "
-                             "e.g. --engine-option det_limit=800")
-    args = parser.parse_args(argv)
-    docs = args.docs or (QUICK_DOCS if args.quick else DEFAULT_DOCS)
-
-    from dossier.reading.ocr import OcrPool
-    from dossier.reading.document import read_document
-    from dossier.reading.understand import understand
-
-    settings = _settings()
-    base = Path(args.workdir) if args.workdir else None
-    if base:
-        base.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="dossier-accuracy-", dir=base))
-    cases = plan(docs, args.seed, args.companies)
-    _generate(cases, work, max(1, args.jobs))
-    pool = None
-    try:
-        # Warm-up (imports, rule loading), untimed.
-        warm = next(c for c in cases if not c.scanned)
-        understand(Path(warm.path), read_document(Path(warm.path), settings["read_max_pages"], None))
-
-        results: list[Result] = []
-        t0 = time.perf_counter()
-        pool = OcrPool("rapid", settings["ocr_workers"], engine_options=engine_options(args.engine_option))
-        pool.start()
-        # The workers load their models on their first page: one tiny image, untimed.
-        probe = work / "probe.png"
-        from PIL import Image, ImageDraw
-
-        img = Image.new("RGB", (400, 120), "white")
-        ImageDraw.Draw(img).text((10, 40), "probe 123", fill="black")
-        img.save(probe)
-        list(pool.imap([(str(probe), None, 0, 200)] * settings["ocr_workers"]))
-        pool_start = time.perf_counter() - t0
-
-        text_cases = [c for c in cases if not c.scanned]
-        for case in text_cases:
-            results.append(run_case(case, pool, settings))
-        print(f"read {len(text_cases)} text PDFs", flush=True)
-        scan_cases = [c for c in cases if c.scanned]
-        wall = time.perf_counter()
-        for n, case in enumerate(scan_cases, 1):
-            results.append(run_case(case, pool, settings))
-            if n % 25 == 0 or n == len(scan_cases):
-                print(f"read {n}/{len(scan_cases)} scans ({time.perf_counter() - wall:.0f} s)", flush=True)
-        wall = time.perf_counter() - wall
-    finally:
-        if pool is not None:
-            pool.close()
-    results.sort(key=lambda r: r.case.index)
-
+def timings_of(results: list[Result], wall: float, pool_start: float) -> dict:
+    """The speed figures of ``report`` (text ms/page, scan s/page; ``wall``: seconds reading the scans)."""
     text_ms = [1000 * r.seconds / max(1, r.case.pages) for r in results if not r.case.scanned and not r.error]
     read_ms = [1000 * r.read_seconds / max(1, r.case.pages) for r in results if not r.case.scanned and not r.error]
     scan_s = [r.seconds / max(1, r.case.pages) for r in results if r.case.scanned and not r.error]
@@ -594,8 +540,51 @@ def main(argv: list[str] | None = None) -> int:
     }
     for k in ("text_ms_per_page", "scan_s_per_page"):
         timings[k] = {a: (round(b, 3) if isinstance(b, float) else b) for a, b in timings[k].items()}
+    return timings
 
-    print(f"\n# Reading accuracy: {docs} documents (seed {args.seed}, {args.companies} companies), "
+
+def start_pool(settings: dict, options: dict, work: Path):
+    """The real OcrPool("rapid", ocr_workers), its models loaded on one tiny probe page (untimed)."""
+    from PIL import Image, ImageDraw
+
+    from dossier.reading.ocr import OcrPool
+
+    t0 = time.perf_counter()
+    pool = OcrPool("rapid", settings["ocr_workers"], engine_options=options)
+    pool.start()
+    probe = work / "probe.png"
+    img = Image.new("RGB", (400, 120), "white")
+    ImageDraw.Draw(img).text((10, 40), "probe 123", fill="black")
+    img.save(probe)
+    list(pool.imap([(str(probe), None, 0, 200)] * settings["ocr_workers"]))
+    return pool, time.perf_counter() - t0
+
+
+def run_factory(args, docs: int, pool, pool_start: float, settings: dict, work: Path) -> tuple[dict, list[Result]]:
+    from dossier.reading.document import read_document
+    from dossier.reading.understand import understand
+
+    cases = plan(docs, args.seed, args.companies)
+    _generate(cases, work, max(1, args.jobs))
+    # Warm-up (imports, rule loading), untimed.
+    warm = next(c for c in cases if not c.scanned)
+    understand(Path(warm.path), read_document(Path(warm.path), settings["read_max_pages"], None))
+    results: list[Result] = []
+    text_cases = [c for c in cases if not c.scanned]
+    for case in text_cases:
+        results.append(run_case(case, pool, settings))
+    print(f"read {len(text_cases)} text PDFs", flush=True)
+    scan_cases = [c for c in cases if c.scanned]
+    wall = time.perf_counter()
+    for n, case in enumerate(scan_cases, 1):
+        results.append(run_case(case, pool, settings))
+        if n % 25 == 0 or n == len(scan_cases):
+            print(f"read {n}/{len(scan_cases)} scans ({time.perf_counter() - wall:.0f} s)", flush=True)
+    wall = time.perf_counter() - wall
+    results.sort(key=lambda r: r.case.index)
+    timings = timings_of(results, wall, pool_start)
+    scan_pages = timings["scan_s_per_page"]["pages"]
+    print(f"\n# Reading accuracy, factory corpus: {docs} documents (seed {args.seed}, {args.companies} companies), "
           f"{sum(not c.scanned for c in cases)} text PDFs, {sum(c.scanned for c in cases)} scans/photos "
           f"({scan_pages} pages)")
     if args.engine_option:
@@ -603,20 +592,71 @@ def main(argv: list[str] | None = None) -> int:
     summary = report(results, args.show, timings)
     summary.update({"seed": args.seed, "companies": args.companies,
                     "engine_options": engine_options(args.engine_option)})
-
     failures = work / "failures.jsonl"
     with open(failures, "w", encoding="utf-8") as fh:
         for r in results:
             if not r.correct:
                 fh.write(json.dumps(_failure_record(r), ensure_ascii=False) + "\n")
+    return summary, results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", choices=("factory", "variants", "all"), default="all",
+                        help="factory (dossier_factory), variants (dossier_factory.variants: independent layouts "
+                             "and clients through the pipeline) or all (default)")
+    parser.add_argument("--docs", type=int, default=None, help=f"factory documents (default {DEFAULT_DOCS})")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke run: --docs {QUICK_DOCS}; variants: one layout per type, 3 clients")
+    parser.add_argument("--clients", type=int, default=None, help="variants clients (default 12, --quick 3)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of companies, options and degradations")
+    parser.add_argument("--companies", type=int, default=12, help="number of invented companies (default 12)")
+    parser.add_argument("--show", type=int, default=40, help="worst failures listed (default 40)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="processes generating the files (before any OCR; default 2)")
+    parser.add_argument("--workdir", help="parent folder for the run (default $TMPDIR or /tmp)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--engine-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a RapidEngine option to try instead of its default (repeatable), "
+                             "e.g. --engine-option det_limit=800")
+    args = parser.parse_args(argv)
+    docs = args.docs or (QUICK_DOCS if args.quick else DEFAULT_DOCS)
+
+    settings = _settings()
+    base = Path(args.workdir) if args.workdir else None
+    if base:
+        base.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="dossier-accuracy-", dir=base))
+    summary: dict = {"corpus": args.corpus, "factory": None, "variants": None}
+    silent = 0
+    pool = None
+    try:
+        pool, pool_start = start_pool(settings, engine_options(args.engine_option), work)
+        if args.corpus in ("factory", "all"):
+            summary["factory"], results = run_factory(args, docs, pool, pool_start, settings, work)
+            silent += sum(r.silent for r in results)
+        if args.corpus in ("variants", "all"):
+            import accuracy_variants
+
+            def release() -> None:  # the pipeline of the client part starts its own OCR workers
+                nonlocal pool
+                pool.close()
+                pool = None
+
+            summary["variants"] = accuracy_variants.run(args, pool, settings, work, release)
+            silent += len(summary["variants"]["documents"]["silent_errors"])
+    finally:
+        if pool is not None:
+            pool.close()
+    keep = {"failures.jsonl", "variants-failures.jsonl"}
     if not args.keep:
         for entry in work.iterdir():
-            if entry != failures:
+            if entry.name not in keep:
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
     kept = f" (files kept in {work})" if args.keep else ""
-    print(f"\nfailing documents with their page texts: {failures}{kept}")
-    print(json.dumps(summary, ensure_ascii=False))
-    return 1 if any(r.silent for r in results) else 0
+    print(f"\nfailing documents with their page texts: {work}/*failures.jsonl{kept}")
+    print(json.dumps(summary, ensure_ascii=False, default=str))
+    return 1 if silent else 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import letters, licences, reports, statements, statements2, taxes
 from .clients import CHECK_ITEMS, ClientCase, DocSpec, company_for, make_clients
-from .degrade import degrade
+from .degrade import degrade, degrade_params
 
 _R = {
     "application_form": (letters.application_form, letters.APPLICATION_LAYOUTS),
@@ -78,5 +78,5 @@ def render(doc_type: str, layout: str, company, path, *, year: int, rng_seed: in
     return func(layout, company, Path(path), year=year, rng=rng, **options)
 
 
-__all__ = ["CHECK_ITEMS", "ClientCase", "DocSpec", "LAYOUTS", "LEGACY_ONLY", "company_for", "degrade",
+__all__ = ["CHECK_ITEMS", "ClientCase", "DocSpec", "LAYOUTS", "LEGACY_ONLY", "company_for", "degrade", "degrade_params",
            "make_clients", "render"]
