@@ -175,3 +175,59 @@ def test_sales_report_over_three_years_counts_each_year():
     got = extract("sales_report", [page])
     assert got.fields["year"] == 2025 and got.fields["years"] == [2023, 2024, 2025]
     assert not got.review, got.problems
+
+
+# -- statements laid out as tables: the current-period column by its heading --------------------
+
+def _page(rows: list[list[tuple[str, float]]], pitch: float = 14.0) -> tuple[str, list]:
+    """A statement page: its text (pieces joined by spaces) and its cells."""
+    cells, text = [], []
+    for n, pieces in enumerate(rows):
+        cells += row(100 + n * pitch, *pieces)
+        text.append(" ".join(t for t, _x in pieces))
+    return "\n".join(text), cells
+
+
+HEAD = [[("资产负债表", 250)]]
+GRID_STATEMENTS = {
+    # two halves side by side, each with 行次 and the prior column before the current one
+    "two-halves-prior-first": ("balance_sheet", HEAD + [
+        [(f"编制单位：{CO.name}", 20), ("2025年12月31日", 300), ("单位：元", 480)],
+        [("资产", 20), ("行次", 120), ("年初数", 160), ("期末数", 230), ("负债和所有者权益", 300), ("行次", 450),
+         ("年初数", 490), ("期末数", 560)],
+        [("流动资产合计", 20), ("10", 125), ("900.00", 160), ("1,000.00", 230), ("流动负债合计", 300), ("40", 455),
+         ("500.00", 490), ("600.00", 560)],
+        [("资产总计", 20), ("30", 125), ("1,900.00", 160), ("2,000.00", 230), ("负债合计", 300), ("50", 455),
+         ("700.00", 490), ("800.00", 560)],
+        [("所有者权益（或股东权益）合计", 300), ("60", 455), ("1,200.00", 490), ("1,200.00", 560)],
+        [("负债和所有者权益（或股东权益）", 300)],
+        [("总计", 300), ("70", 455), ("1,900.00", 490), ("2,000.00", 560)],
+    ], {"total_assets": 2000, "current_assets": 1000, "current_liabilities": 600, "total_liabilities": 800,
+        "total_equity": 1200, "total_liabilities_and_equity": 2000}),
+    # a 附注 column between the label and the figures, letter-spaced headings, a nil prior year
+    "notes-column-letter-spaced": ("income_statement", [[("利润表", 250)], [(f"编制单位：{CO.name}", 20),
+                                                                          ("2025年度", 300)],
+        [("项", 20), ("目", 60), ("附注", 200), ("本", 280), ("期", 292), ("金", 304), ("额", 316),
+         ("上", 400), ("期", 412), ("金", 424), ("额", 436)],
+        [("一、营业收入", 20), ("五、30", 200), ("8,000,000.00", 270), ("-", 420)],
+        [("二、营业利润（亏损以“－”号填列）", 20), ("900,000.00", 270), ("-", 420)],
+        [("四、净利润（净亏损以“－”号填列）", 20), ("(50,000.00)", 270), ("-", 420)],
+    ], {"revenue": 8000000, "operating_profit": 900000, "net_profit": -50000}),
+    # 会小企02表: year-to-date first, then the month (the month column is no current period)
+    "small-enterprise": ("income_statement", [[("利润表", 250)], [("会小企02表", 480)],
+        [(f"编制单位：{CO.name}", 20), ("2025年", 300), ("单位：元", 480)],
+        [("项目", 20), ("行次", 200), ("本年累计金额", 260), ("本月金额", 400)],
+        [("一、营业收入", 20), ("1", 205), ("6,000,000.00", 260), ("500,000.00", 400)],
+        [("二、营业利润（亏损以“-”号填列）", 20), ("21", 205), ("700,000.00", 260), ("60,000.00", 400)],
+        [("四、净利润（净亏损以“-”号填列）", 20), ("32", 205), ("520,000.00", 260), ("45,000.00", 400)],
+    ], {"revenue": 6000000, "operating_profit": 700000, "net_profit": 520000}),
+}
+
+
+@pytest.mark.parametrize("case", GRID_STATEMENTS)
+def test_statement_rows_from_the_grid(case):
+    doc_type, rows, expected = GRID_STATEMENTS[case]
+    text, cells = _page(rows)
+    got = extract(doc_type, [text], cells=[cells])
+    assert {k: got.fields[k] for k in expected} == expected, got.problems
+    assert not got.review, got.problems

@@ -333,7 +333,7 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
     fields: dict = {}
     confidence: dict[str, float] = {}
     problems: list[str] = []
-    statement = statement_fields(doc, lines, tables, rules, line_conf, all_compact) if doc.rows else {}
+    statement = statement_fields(doc, lines, tables, rules, line_conf, all_compact, cells) if doc.rows else {}
 
     years: list[int] = []
     for name in doc.fields:

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from dossier.reading.classify import Line, compact, fold
+from dossier.reading.grid import rows_of
 from dossier.rules import DocType, DocTypeRules
 
 from .values import C_CHECKED, C_FALLBACK, C_LABEL, Found, parse_figure, yuan
@@ -111,6 +112,108 @@ def _rows_from_tables(tables, wanted, rules, found: dict) -> None:
                     found[name] = Found(value, conf)
 
 
+def _header_role(text: str, rules) -> str | None:
+    c = compact(text)
+    if any(compact(p) in c for p in rules.prior_columns):
+        return "prior"
+    if any(compact(p) in c for p in rules.current_columns):
+        return "cur"
+    if "行次" in c or c in ("附注", "注释", "注"):
+        return "skip"
+    return None
+
+
+def _grid_header(row, rules) -> list[tuple[str, float, float]] | None:
+    """The columns a heading row names: (role, x0, x1) of each heading with a role, left to right;
+    None when the row names no current-period column. A heading cut into pieces (本 期 金 额) is
+    read joined with its neighbours."""
+    spans: list[tuple[str, float, float]] = []
+    i = 0
+    while i < len(row):
+        for j in range(i + 1, min(len(row), i + 8) + 1):  # the shortest run of pieces that names a role
+            role = _header_role("".join(p.text for p in row[i:j]), rules)
+            if role:
+                # ... that needs its first piece (项 目 本 期 金 额: the run starts at 本)
+                if j > i + 1 and _header_role("".join(p.text for p in row[i + 1:j]), rules):
+                    role = None
+                break
+        if role:
+            spans.append((role, row[i].x0, row[j - 1].x1))
+            i = j
+        else:  # a heading of labels (项目, 资产, 负债和所有者权益): it bounds its neighbours' reach
+            spans.append(("label", row[i].x0, row[i].x1))
+            i += 1
+    return spans if any(role == "cur" for role, _a, _b in spans) else None
+
+
+def _reach(header: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Each heading's column, reaching half-way to its neighbouring headings."""
+    out = []
+    for k, (role, a, b) in enumerate(header):
+        lo = (header[k - 1][2] + a) / 2 if k > 0 else a - (b - a)
+        hi = (b + header[k + 1][1]) / 2 if k + 1 < len(header) else float("inf")
+        out.append((role, lo, hi))
+    return out
+
+
+def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None:
+    """Rows of a statement laid out as a table (with or without rules, text layer or scan): each
+    label's figure in the current-period column to its right, as the heading row places it."""
+    for cells in pages_cells or []:
+        if not cells:
+            continue
+        header = None
+        pending = ""  # a label-only line: the first line of a label that wraps
+        for row in rows_of(cells):
+            spans = _grid_header(row, rules)
+            if spans is not None:
+                header, pending = spans, ""
+                continue
+            if header is None:
+                continue
+            groups: list[list] = []  # [label pieces, figure pieces]
+            depth = 0
+            for piece in row:
+                if any(role == "skip" and lo <= piece.centre <= hi for role, lo, hi in _reach(header)):
+                    continue  # a 行次 or 附注 cell
+                folded_piece = fold(piece.text).translate(_BRACKETS)
+                num = False if depth > 0 else _number(piece.text)
+                depth = max(0, depth + folded_piece.count("(") - folded_piece.count(")"))
+                if num is False:
+                    if groups and not groups[-1][1]:
+                        groups[-1][0].append(piece)
+                    else:
+                        groups.append([[piece], []])
+                elif groups:
+                    groups[-1][1].append((piece, num))
+            for labels, figures in groups:
+                label = "".join(p.text for p in labels)
+                name = _row_field(label, wanted)
+                if name is None and pending:
+                    name = _row_field(pending + label, wanted)
+                if not figures:
+                    pending = label if name is None else ""
+                    continue
+                pending = ""
+                if name is None or name in found:
+                    continue
+                right = labels[-1].x1
+                cur = next(((lo, hi) for (role, lo, hi), (_r, a, b) in zip(_reach(header), header)
+                            if role == "cur" and (a + b) / 2 > right), None)  # the heading right of the label
+                if cur is None:
+                    continue
+                inside = [(piece, num) for piece, num in figures if cur[0] <= piece.centre <= cur[1]]
+                if len(inside) == 1 and inside[0][1] is not None:
+                    conf = min([C_CHECKED] + [piece_conf(p.text) for p in labels + [inside[0][0]]])
+                    found[name] = Found(inside[0][1], conf)
+
+
+def _conf_of(lines: list[Line], text: str, line_conf) -> float:
+    """Confidence of the line a piece of text was read on (1.0 for the text layer)."""
+    c = compact(text)
+    return next((line_conf(line) for line in lines if c and c in line.compact), 1.0)
+
+
 def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) -> None:
     cur_index, lineno = 0, None  # lineno: the heading has a 行次 column (None: no heading seen)
     for line in lines:
@@ -162,10 +265,13 @@ def _unit_factor(text: str) -> int:
     return {"万元": 10_000, "千元": 1_000}.get(m[1], 1) if m else 1
 
 
-def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact: str) -> dict[str, Found]:
+def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact: str,
+                     cells=None) -> dict[str, Found]:
     wanted = {name: {_clean_label(lbl) for lbl in labels} for name, labels in doc.rows.items()}
     found: dict[str, Found] = {}
     _rows_from_tables(tables, wanted, rules, found)
+    if len(found) < len(wanted):
+        _rows_from_grid(cells, wanted, rules, found, lambda text: _conf_of(lines, text, line_conf))
     if len(found) < len(wanted):
         _rows_from_text(lines, wanted, rules, found, line_conf)
     factor = _unit_factor(all_compact)
