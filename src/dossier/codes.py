@@ -58,6 +58,18 @@ def is_valid_id_number(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17]
 
 
+def is_valid_registration_no(number: str) -> bool:
+    """A 15-digit 工商注册号 of an old licence (GS15-2006): its last digit is the ISO 7064 MOD 11,10
+    check digit of the first 14."""
+    if not re.fullmatch(r"\d{15}", number):
+        return False
+    p = 10
+    for ch in number[:14]:
+        s = (p + int(ch)) % 10 or 10
+        p = (2 * s) % 11
+    return (p + int(number[14])) % 10 == 1
+
+
 def repair_uscc(text: str) -> str:
     """Map OCR confusions (O→0, I→1, Z→2, S→5, V→U) onto the GB 32100 charset."""
     return text.upper().translate(_OCR_CONFUSIONS)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dossier import codes
 from dossier.reading.classify import Line, compact, fold, split_lines
 from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doctypes
 
+from .fallbacks import choice, fallback
 from .grid import columns as grid_columns
 from .parties import by_role
 from .statements import statement_checks, statement_fields
@@ -35,21 +35,18 @@ from .years import column_value, multi_year
 from .values import (
     C_CHECKED,
     C_FAILED,
-    C_FALLBACK,
-    C_GUESS,
     C_LABEL,
     C_PATTERN,
-    COMPANY_AT_START,
     DATE_8,
     DATE_CN,
     DATE_NUM,
     Found,
+    capital_fragment,
     parse_amounts,
     check_id_number,
     check_org_code,
     check_taxpayer_id,
     check_uscc,
-    code_candidates,
     company_name_of,
     parse_date,
     parse_dates,
@@ -77,23 +74,45 @@ class Extraction:
 
 _BEFORE_OK = set("(:,;、[【<《)")
 _SKIP_AFTER = re.compile(r"[)\]】]*(?:\((?P<note>[^()]{0,8})\))?[)\]】]*(?P<colon>[:])?")
+#: Words a label may carry before its value: 受托人姓名 李成, 委托单位名称 X, 申请人全称 X.
+_LABEL_TAIL = re.compile(r"(?:姓名|名称|全称)(?:\([^()]{0,8}\))?:?")
 
 
-def _label_positions(line: Line, label: str) -> list[int]:
-    """Where a value starts after each occurrence of ``label`` (compact) in ``line``."""
+def _label_positions(line: Line, label: str, others: frozenset[str] = frozenset()) -> list[int]:
+    """Where a value starts after each occurrence of ``label`` (compact) in ``line``. ``others``:
+    the labels of other fields (成立日期 is no 日期 label), which a label may not end."""
     out = []
     c = line.compact
     start = c.find(label)
     while start >= 0:
         end = start + len(label)
+        tail = _LABEL_TAIL.match(c, end)
+        if tail and (tail.end() in line.starts or c[tail.end() - 1] == ":"):
+            end = tail.end()
         m = _SKIP_AFTER.match(c, end)
+        # a label starts a token or follows punctuation, or it ends its token (币种及金额 CNY1,520,000.00)
         boundary = start == 0 or start in line.starts or c[start - 1] in _BEFORE_OK
+        if not boundary and end in line.starts and m.end() == end:
+            head = max((s for s in line.starts if s <= start), default=0)
+            boundary = c[head:end] not in others
         if boundary or m["colon"]:
             # Skip "）", "：" and a note such as （盖章）/（卖方）/（大写）, but not a value in brackets.
             note_ok = m["note"] is None or m["colon"] or m.end() == len(c) or any(w in m["note"] for w in "签章方写")
             out.append(m.end() if note_ok else end)
         start = c.find(label, start + 1)
     return out
+
+
+_UNIT_NOTE = re.compile(r"^\s*[(（]\s*(个月|月|年|元|万元|千元|亿元|人民币元|人民币万元)\s*[)）]\s*[:：]?\s*(?P<rest>.*)$")
+
+
+def _unit_last(raw: str) -> str:
+    """A value whose label carries its unit (申请期限（月） 6, 金额（万元） 1,000): the unit after it."""
+    m = _UNIT_NOTE.match(raw)
+    if not m or not m["rest"].strip():
+        return raw
+    rest = m["rest"].strip()
+    return rest if re.search(r"[\u4e00-\u9fff]", rest) else rest + m[1].replace("人民币", "")
 
 
 def _value_end(line: Line, start: int, stops: list[str]) -> int:
@@ -143,7 +162,7 @@ def _parse_kind(kind: str, orig: str, doc: DocType, name: str) -> Found | None:
     if kind == "amount":
         return _amount_checked(orig)
     if kind == "choice":
-        v = _choice(compact(orig), doc.choices[name])
+        v = choice(compact(orig), doc.choices[name])
         if v is None:
             text = text_value_of(orig)
             return Found(None, C_FAILED, f"{FIELD_ZH.get(name, name)}“{text}”不在可识别的取值中，请人工确认") \
@@ -155,6 +174,8 @@ def _parse_kind(kind: str, orig: str, doc: DocType, name: str) -> Found | None:
 def _end_date(orig: str) -> Found | None:
     folded = compact(orig)
     dates = parse_dates(folded, compact_digits=True)
+    if len(dates) == 1 and re.match(r"^(?:自|起|从)", folded) and not re.search(r"至|到|止", folded):
+        return None  # 营业期限自 2019-05-27: the start of the term; its end is on another line
     open_ended = any(w in folded for w in ("长期", "永久", "无固定期限", "不约定期限"))
     if len(dates) >= 2:
         return Found(dates[-1].isoformat(), C_LABEL)
@@ -175,28 +196,13 @@ def _amount_checked(orig: str) -> Found | None:
     if not found:
         return None
     first = found[0]
+    if first.agrees is False and capital_fragment(orig[first.start:first.end], first.figure):
+        # a capital form wrapped over several lines of its cell: the part on this line fits the figure
+        return Found(yuan(first.figure), C_LABEL)
     if first.agrees is False:
         return Found(yuan(first.capital), C_FAILED,
                      f"金额大写与小写不一致（{yuan(first.capital)} / {yuan(first.figure)}），已按大写取值，请人工核对")
     return Found(yuan(first.value), C_CHECKED if first.agrees else C_LABEL)
-
-
-def _choice(text: str, options) -> str | None:
-    """Option whose phrase occurs in ``text``; a phrase inside a longer matched phrase does not count."""
-    hits = []
-    for option, phrases in options.items():
-        for phrase in phrases:
-            p = compact(phrase)
-            start = text.find(p)
-            while start >= 0:
-                hits.append((start, start + len(p), option))
-                start = text.find(p, start + 1)
-    live = {opt for a, b, opt in hits
-            if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and o2 != opt for a2, b2, o2 in hits)}
-    for option in options:
-        if option in live:
-            return option
-    return None
 
 
 def _raw(line: Line, start: int, end: int) -> str:
@@ -212,8 +218,9 @@ def _from_labels(lines: list[Line], labels, kind: str, doc: DocType, name: str,
     for label in labels:
         lab = compact(label)
         my_stops = [s for s in stops if s != lab and lab not in s]
+        others = frozenset(s for s in stops if s != lab)
         for i, line in enumerate(lines):
-            for start in _label_positions(line, lab):
+            for start in _label_positions(line, lab, others):
                 end = _value_end(line, start, my_stops)
                 candidates = [(line, _raw(line, start, end))]
                 if start >= len(line.compact) or kind in ("uscc", "id_number", "org_code", "taxpayer_id"):
@@ -221,7 +228,7 @@ def _from_labels(lines: list[Line], labels, kind: str, doc: DocType, name: str,
                     if nxt is not None:
                         candidates.append((nxt, _raw(nxt, 0, _value_end(nxt, 0, my_stops))))
                 for src, raw in candidates:
-                    found = _parse_kind(kind, raw, doc, name)
+                    found = _parse_kind(kind, _unit_last(raw), doc, name)
                     if found is None:
                         continue
                     if found.problem and failed is None:
@@ -263,33 +270,6 @@ def _id_term_check(valid_until: str, text: str) -> list[str]:
         if end[1:] != start[1:] or end[0] - start[0] not in (5, 10, 20):
             return [f"身份证有效期限 {m.group(0)} 不符合 5/10/20 年同月同日的规则，可能识别有误，请人工核对"]
     return []
-
-
-def _company_at_top(lines: list[Line], labels: tuple[str, ...] = ()) -> Found | None:
-    """A company name opening one of the first lines of page 1 (title such as 'X有限公司章程').
-
-    A line opening with a field label ('类型 有限责任公司') is no name.
-    """
-    for line in lines[:8]:
-        if line.page:
-            break
-        m = COMPANY_AT_START.match(line.compact)
-        if not m or line.compact[m.end():m.end() + 1] == ":":
-            continue
-        if any(line.compact.startswith(compact(label)) for label in labels):
-            continue
-        return Found(line.slice(0, m.end()), C_FALLBACK)
-    return None
-
-
-def _year_at_top(lines: list[Line]) -> Found | None:
-    """'2025年度' in the heading; else the year of its first date, which may be an issue date: review."""
-    head = "\n".join(line.folded for line in lines[:10] if line.page == 0)
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年度", head)
-    if m:
-        return Found(int(m[1]), C_FALLBACK)
-    dates = parse_dates(head)
-    return Found(dates[0].year, C_GUESS) if dates else None
 
 
 # ---------------------------------------------------------------------------
@@ -364,7 +344,7 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
                     line = line_at(got[1])
                     hit = Found(got[0].value, min(got[0].confidence, line_conf(line) if line else 1.0), got[0].problem)
             elif source == "fallback" and found is None:
-                hit = _fallback(kind, name, doc, lines, original, rules.stop_labels)
+                hit = fallback(kind, name, doc, lines, original, rules.stop_labels)
             if hit is not None and (found is None or (found.problem and not hit.problem)):
                 found, found_years = hit, hit_years
         if name == "year" and doc.multi_year:
@@ -399,28 +379,3 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
         if not any(FIELD_ZH.get(name, name) in p for p in problems):
             problems.append(f"{FIELD_ZH.get(name, name)}识别置信度低（{confidence[name]:.2f}），请人工核对")
     return Extraction(fields, confidence, tuple(dict.fromkeys(problems)), bool(problems))
-
-
-def _fallback(kind: str, name: str, doc: DocType, lines: list[Line], original: str,
-              stop_labels: tuple[str, ...] = ()) -> Found | None:
-    if kind == "company" and name == "company_name":
-        return _company_at_top(lines, stop_labels)
-    if kind == "uscc":
-        found = codes.find_credit_codes(fold(original))
-        return Found(found[0], C_FALLBACK) if found else None
-    if kind == "id_number":
-        for cand in code_candidates(original, (18, 18)):
-            f = check_id_number(cand)
-            if f and not f.problem:
-                return Found(f.value, C_FALLBACK)
-        return None
-    if kind == "year":
-        return _year_at_top(lines)
-    if kind == "choice":
-        options = doc.choices[name]
-        if name in doc.labels:  # no label found: search the text for each option's first phrase only
-            options = {opt: phrases[:1] for opt, phrases in options.items()}
-        v = _choice("".join(line.compact for line in lines), options)
-        if v is not None:
-            return Found(v, C_FALLBACK if name in doc.labels else C_LABEL)
-    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from decimal import Decimal
 
 from dossier import codes
 from dossier.reading.classify import compact, fold
@@ -33,7 +33,7 @@ from dossier.reading.grammar import (
 
 __all__ = ["C_CHECKED", "C_FAILED", "C_FALLBACK", "C_GUESS", "C_LABEL", "C_PATTERN", "C_REPAIRED", "COMPANY_AT_START",
            "DATE_8", "DATE_CN", "DATE_NUM", "Amount", "Found", "amounts", "check_id_number", "check_org_code",
-           "check_taxpayer_id", "check_uscc", "cn_number", "code_candidates", "company_name_of", "parse_amount",
+           "capital_fragment", "capital_of", "check_taxpayer_id", "check_uscc", "cn_number", "code_candidates", "company_name_of", "parse_amount",
            "parse_amounts", "parse_date", "parse_dates", "parse_figure", "parse_months", "parse_period",
            "parse_year", "period_years", "person_name_of", "repair_id_number", "text_value_of", "yuan"]
 
@@ -66,6 +66,43 @@ _ID_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1"
 
 
 _LOWER_DIGITS = str.maketrans({"l": "1", "i": "1", "o": "0", "z": "2", "s": "5", "|": "1"})
+
+
+_CAP_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def capital_of(value: Decimal) -> str:
+    """The capital (大写) form of an amount in yuan, its zeros (零) aside (capital_fragment ignores
+    them): 6829998.64 -> 陆佰捌拾贰万玖仟玖佰玖拾捌元陆角肆分."""
+    fen = int((abs(value) * 100).to_integral_value())
+    whole, jiao, fen = fen // 100, fen // 10 % 10, fen % 10
+    out = ""
+    for big, unit in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        part, whole = divmod(whole, big)
+        if part:
+            section = ""
+            for size, name in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+                digit = part // size % 10
+                section += _CAP_DIGITS[digit] + name if digit else ("零" if section and not section.endswith("零") else "")
+            out += section.rstrip("零") + unit
+        elif out and not out.endswith("零"):
+            out += "零"
+    out = (out.rstrip("零") or "零") + "元"
+    if jiao or fen:
+        out += (_CAP_DIGITS[jiao] + "角" if jiao else "零") + (_CAP_DIGITS[fen] + "分" if fen else "")
+    else:
+        out += "整"
+    return out
+
+
+def capital_fragment(text: str, figure: Decimal | None) -> bool:
+    """Whether the capital run in ``text`` is a piece of ``figure``'s capital form (a capital form
+    printed over several lines of a narrow cell)."""
+    if figure is None:
+        return False
+    runs = re.findall(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分]{2,}", text.replace("圆", "元"))
+    full = capital_of(figure).replace("零", "")
+    return bool(runs) and all(run.replace("零", "") in full for run in runs)
 
 
 def repair_id_number(raw: str) -> str:
@@ -103,6 +140,13 @@ def check_uscc(text: str, what: str = "统一社会信用代码") -> Found | Non
     if exact:
         raw = exact[0]
         return Found(raw, C_FAILED, f"{what}“{raw}”校验位不符（可能有识别错误或原件有误），已保留原值，请人工核对原件")
+    if what == "统一社会信用代码":  # an old licence's 15-digit 注册号 stands for the code
+        for raw in (c for c in cands if len(c) == 15):
+            fixed = raw.translate(_ID_CONFUSIONS)
+            if codes.is_valid_registration_no(fixed):
+                return Found(fixed, C_CHECKED if fixed == raw else C_REPAIRED)
+        for raw in (c for c in cands if len(c) == 15 and c.isdigit()):
+            return Found(raw, C_FAILED, f"注册号“{raw}”校验位不符（可能有识别错误或原件有误），已保留原值，请人工核对原件")
     if cands and re.search(r"\d", cands[0]) and sum(ch.isdigit() for ch in cands[0]) >= 8:
         raw = cands[0]
         return Found(raw, C_FAILED, f"{what}“{raw}”长度为 {len(raw)} 位（应为 18 位），已保留原值，请人工核对原件")
@@ -171,8 +215,17 @@ COMPANY_AT_START = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9()·&]{1,5
 _NOT_NAMES = {"签字", "盖章", "签章", "签名", "同志", "先生", "女士", "本人", "身份证", "姓名", "职务", "无"}
 
 
+#: Words of a sentence that stand before a company name (兹证明X公司…, 致X公司, APPLICANT X公司).
+_LEAD_IN = re.compile(r"^\s*(?:(?:兹(?:证明|有|授权|委托|确认)?|特此证明|致|根据|经|由|关于)\s*[:：]?\s*|[A-Za-z][A-Za-z ./]*\s+(?=[\u4e00-\u9fff]))+")
+#: A name that starts with these is the writer or the reader (我公司, 本公司, 贵公司), never a company's name.
+_PRONOUN = re.compile(r"^(?:我|本|贵|该|你|其|各)")
+
+
 def company_name_of(orig: str) -> str | None:
     """A company name opening ``orig`` (original text of a value), or None."""
+    orig = _LEAD_IN.sub("", orig)
+    if _PRONOUN.match(orig.strip()):
+        return None
     folded_tokens = [(t, fold(t)) for t in orig.split()]
     acc_o, acc_f = "", ""
     for tok_o, tok_f in folded_tokens[:12]:

@@ -18,7 +18,7 @@ DEFAULT_DOCTYPES = Path(__file__).with_name("doctypes.toml")
 
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "sources", "doctype"}
+_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "sources", "labels", "doctype"}
 _TYPE_KEYS = {"id", "zh", "file_name", "supersede_by", "titles", "form_codes", "keywords", "anti_keywords", "fields",
               "optional", "labels", "patterns", "rows", "columns", "sources", "multi_year", "choices"}
 #: Where a field's value is looked for, in this order unless the rule file says otherwise.
@@ -77,7 +77,7 @@ class DocTypeRules:
 
 
 
-def _parse_type(chk: Checker, raw: Any, index: int) -> DocType:
+def _parse_type(chk: Checker, raw: Any, index: int, shared: Mapping[str, tuple[str, ...]]) -> DocType:
     where = f"doctype[{index}]"
     raw = chk.table(raw, where)
     if "id" in raw:
@@ -108,6 +108,9 @@ def _parse_type(chk: Checker, raw: Any, index: int) -> DocType:
         at = f"{where}.labels.{name}"
         chk.field_name(name, at, fields)
         labels[name] = chk.texts(value, at)
+    for name, common in shared.items():  # the labels every type shares, after the type's own
+        if name in fields:
+            labels[name] = tuple(dict.fromkeys(labels.get(name, ()) + common))
 
     patterns: dict[str, tuple[re.Pattern, ...]] = {}
     for name, value in chk.table(raw.get("patterns", {}), f"{where}.patterns").items():
@@ -220,9 +223,13 @@ def _parse(path: Path, data: dict, thresholds: Thresholds) -> DocTypeRules:
     if not isinstance(raw_types, list) or not raw_types:
         raise chk.fail("doctype", "至少需要一个 [[doctype]] 表")
     default_sources = _sources(chk, data["sources"], "sources") if "sources" in data else SOURCES
+    shared: dict[str, tuple[str, ...]] = {}
+    for name, value in chk.table(data.get("labels", {}), "labels").items():
+        chk.field_name(name, f"labels.{name}")
+        shared[name] = chk.texts(value, f"labels.{name}")
     types: dict[str, DocType] = {}
     for index, raw in enumerate(raw_types):
-        doc = _parse_type(chk, raw, index)
+        doc = _parse_type(chk, raw, index, shared)
         if doc.id in types:
             raise chk.fail(f"doctype[{index}].id", f"类型 id“{doc.id}”重复（已在前面定义）")
         types[doc.id] = doc
