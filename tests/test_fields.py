@@ -575,3 +575,71 @@ def test_placeholders_never_bound_to_a_role_are_not_guessed():
     text = f"采购合同\n甲方：{PA}\n乙方：{PB}\n合同金额：100万元\n违约责任 交货\n"
     got = extract("trade_contract", [text])
     assert got.fields["seller"] is None and got.fields["buyer"] is None and got.review
+
+
+# -- values where the document puts them --------------------------------------------------------
+
+MECHANISMS = {
+    # tick boxes choose the option; the empty boxes' options do not count
+    "ticked-box-product": ("application_form", f"委托担保申请书\n申请人名称 {PA}\n■流动资金贷款担保 □项目融资担保\n"
+                           "担保品种 □信用证担保 □票据承兑担保\n申请担保金额 人民币300万元 担保期限 12个月\n"
+                           "申请日期：2026年01月03日\n", {"product": "working_capital_loan", "amount": 3000000}),
+    # a letter: no labels, the amount in both forms, the date alone on the last line
+    "letter-application": ("application_form", f"担 保 申 请 书\n致：星桥融资担保有限公司\n{PA}因业务发展需要，拟申请项目"
+                           "融资¥8,000,000.00元（大写：捌佰万元整），期限二年，特申请贵公司提供项目融资担保。\n"
+                           f"申请单位：{PA}（公章）\n二〇二六年二月四日\n",
+                           {"company_name": PA, "amount": 8000000, "application_date": "2026-02-04"}),
+    # a label's unit note and a label that ends its token
+    "unit-note-months": ("application_form", f"融资担保业务申请表\n企业名称 {PA}\n申请金额（小写） 10,000,000.00\n"
+                         "申请期限（月） 6\n申请日期：2026-03-05\n", {"term_months": 6, "amount": 10000000}),
+    "label-ends-token": ("letter_of_credit", f"不可撤销跟单信用证\n:50: 申请人 APPLICANT {PA}\n:59: 受益人 BENEFICIARY {PB}\n"
+                         ":32B: 币种及金额 CNY1,520,000.00\n开证行 通知行 议付 交单期\n",
+                         {"applicant": PA, "beneficiary": PB, "amount": 1520000}),
+    # lead-in words are no part of a name; the signature line names the company
+    "certify-lead-in": ("tax_payment_certificate", f"纳税情况证明\n兹证明{PA}（统一社会信用代码：{CO.credit_code}）自"
+                        "2024年1月1日至2024年12月31日期间，累计入库税款共计人民币4,604,824.13元（大写：肆佰陆拾万肆仟"
+                        "捌佰贰拾肆元壹角叁分）。\n特此证明。\n国家税务总局苏州市吴中区税务局\n二〇二五年二月十三日\n",
+                        {"company_name": PA, "amount": 4604824.13, "issued": "2025-02-13", "year": 2024}),
+    "we-are-no-name": ("loan_guarantee_schedule", f"关于我公司借款及对外担保情况的说明\n截至2026年2月28日，{PA}银行借款"
+                       f"余额合计人民币1024万元。我公司无对外担保。\n{PA}\n2026年03月05日\n",
+                       {"company_name": PA, "as_of": "2026-02-28"}),
+    # a label with 姓名 after it; a letter naming its agent
+    "label-with-name-word": ("power_of_attorney", f"授 权 委 托 书\n委托单位 {PA}\n受托人姓名 李成\n受托人职务 财务经理\n",
+                             {"company_name": PA, "agent": "李成"}),
+    "authorised-in-a-sentence": ("power_of_attorney", f"授权书\n兹授权我公司员工 张平霞 先生/女士 全权代表{PA}办理担保申请。\n"
+                                 f"授权单位：{PA}\n二〇二四年二月五日\n", {"company_name": PA, "agent": "张平霞"}),
+    # a term given as start and end on two lines
+    "term-start-and-end-rows": ("business_licence", f"营业执照（副本）\n统一社会信用代码：{CO.credit_code}\n名称 {PA}\n"
+                                "类型 有限责任公司\n住所 杭州市西湖区文三路1号\n法定代表人 陈晓敏\n注册资本 500万元人民币\n"
+                                "成立日期 2019-05-27\n营业期限自 2019-05-27\n营业期限至 长期\n",
+                                {"term_end": None, "established": "2019-05-27"}),
+    # an old licence: the 15-digit 注册号 (valid MOD 11,10 check digit), 法定代表人姓名, 公司类型
+    "old-licence": ("business_licence", f"企业法人营业执照\n注册号 320211035319145\n名 称 {PA}\n住 所 江苏省无锡市滨湖区青云街251号\n"
+                    "法定代表人姓名 郭秀丽\n注册资本 500万元人民币\n公司类型 有限责任公司（自然人投资或控股）\n"
+                    "成立日期 2006年11月17日\n营业期限 2006年11月17日至2036年11月16日\n",
+                    {"credit_code": "320211035319145", "legal_rep": "郭秀丽", "company_type": "有限责任公司（自然人投资或控股）"}),
+    # a capital form wrapped in a narrow cell: the part on the total's line fits the figure
+    "wrapped-capital": ("trade_contract", f"工业品买卖合同\n供方（甲方）：{PA}\n需方（乙方）：{PB}\n产品名称 数量 金额（元）\n"
+                        "陆佰捌拾贰万玖仟\n合计人民币（大写） 玖佰玖拾捌元陆角 ¥6,829,998.64\n肆分\n违约责任 交货\n",
+                        {"amount": 6829998.64}),
+    # the statement heading's period names the year
+    "year-from-month-range": ("equity_statement", f"股东权益变动表\n编制单位：{PA} 2022年1-12月 单位：人民币元\n"
+                              "项目 行次 股本 资本公积 未分配利润\n一、上年年末余额 1 10,000,000.00\n本年年初余额 本年增减变动金额\n",
+                              {"company_name": PA, "year": 2022}),
+    "filed-by-label": ("balance_sheet", f"资产负债表\n会企01表\n编报单位：{PA} 2023年12月31日 单位：元\n"
+                       "资产 期末余额 上年年末余额\n资产总计 100.00 90.00\n", {"company_name": PA, "year": 2023}),
+}
+
+
+@pytest.mark.parametrize("case", MECHANISMS)
+def test_values_where_documents_put_them(case):
+    doc_type, text, expected = MECHANISMS[case]
+    got = extract(doc_type, [text])
+    assert {k: got.fields[k] for k in expected} == expected, got.problems
+
+
+def test_an_unchecked_registration_number_goes_to_review():
+    text = f"企业法人营业执照\n注册号 320211035319146\n名 称 {PA}\n"
+    got = extract("business_licence", [text])
+    assert got.fields["credit_code"] == "320211035319146" and got.review
+    assert any("注册号" in p and "校验位" in p for p in got.problems)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from dossier.reading.classify import Line, compact, fold, split_lines
 from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doctypes
 
-from .fallbacks import choice, fallback
+from .fallbacks import CHECKED, UNCHECKED, choice, fallback
 from .grid import columns as grid_columns
 from .parties import by_role
 from .statements import statement_checks, statement_fields
@@ -163,6 +163,8 @@ def _parse_kind(kind: str, orig: str, doc: DocType, name: str) -> Found | None:
         return _amount_checked(orig)
     if kind == "choice":
         v = choice(compact(orig), doc.choices[name])
+        if v is None and any(ch in orig for ch in UNCHECKED) and not any(ch in orig for ch in CHECKED):
+            return None  # only empty boxes after the label: the ticked one is elsewhere on the form
         if v is None:
             text = text_value_of(orig)
             return Found(None, C_FAILED, f"{FIELD_ZH.get(name, name)}“{text}”不在可识别的取值中，请人工确认") \
