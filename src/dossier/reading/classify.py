@@ -191,6 +191,19 @@ def _title_scores(lines: list[Line], rules: DocTypeRules) -> dict[str, tuple[flo
                 where = _where(line, c)
                 best[doc_id] = (w, f"标题“{title}”位于{where}（+{w:g}）")
     if not any(w >= c.title_top * 0.8 for w, _ in best.values()):
+        # No clean title at the top of page 1: a title's stem there, without its generic last
+        # word (存借款及对外担保明细 for 存借款及对外担保情况), counts as a near title.
+        for line in lines:
+            if line.page or line.number >= c.top_lines:
+                break
+            for doc in rules.types.values():
+                for title in doc.titles:
+                    stem = _title_stem(_norm(title), rules.title_suffixes)
+                    if stem and stem in line.compact and _norm(title) not in line.compact:
+                        w = _title_weight(line, stem, c) * c.fuzzy_factor
+                        if w > best.get(doc.id, (0.0, ""))[0]:
+                            best[doc.id] = (w, f"标题“{title}”的主干“{stem}”位于{_where(line, c)}（+{w:.1f}）")
+    if not any(w >= c.title_top * 0.8 for w, _ in best.values()):
         # No clean title at the top of page 1: allow one OCR error there.
         for line in lines:
             if line.page or line.number >= c.top_lines:
@@ -203,6 +216,15 @@ def _title_scores(lines: list[Line], rules: DocTypeRules) -> dict[str, tuple[flo
                         if w > best.get(doc.id, (0.0, ""))[0]:
                             best[doc.id] = (w, f"标题近似“{title}”（可能有识别错误）位于{_where(line, c)}（+{w:.1f}）")
     return best
+
+
+def _title_stem(title: str, suffixes: tuple[str, ...]) -> str | None:
+    """A title without its generic last word (情况, 明细表, 计划 ...), if four characters or more remain."""
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        s = _norm(suffix)
+        if s and title.endswith(s) and len(title) - len(s) >= 4:
+            return title[: -len(s)]
+    return None
 
 
 def _where(line: Line, c: Classifier) -> str:

@@ -18,7 +18,8 @@ DEFAULT_DOCTYPES = Path(__file__).with_name("doctypes.toml")
 
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "sources", "labels", "doctype"}
+_TOP_KEYS = {"version", "stop_labels", "current_columns", "prior_columns", "sources", "labels", "title_suffixes",
+             "doctype"}
 _TYPE_KEYS = {"id", "zh", "file_name", "supersede_by", "titles", "form_codes", "keywords", "anti_keywords", "fields",
               "optional", "labels", "patterns", "rows", "columns", "sources", "multi_year", "choices"}
 #: Where a field's value is looked for, in this order unless the rule file says otherwise.
@@ -64,6 +65,7 @@ class DocTypeRules:
     prior_columns: tuple[str, ...]
     thresholds: Thresholds  # thresholds.toml beside this file, else the active/packaged one
     sources: tuple[str, ...] = SOURCES  # default order in which a field's value is looked for
+    title_suffixes: tuple[str, ...] = ()  # generic last words of titles (a title's stem counts too)
 
     def __getitem__(self, doc_type: str) -> DocType:
         return self.types[doc_type]
@@ -243,6 +245,7 @@ def _parse(path: Path, data: dict, thresholds: Thresholds) -> DocTypeRules:
         prior_columns=chk.texts(data.get("prior_columns", []), "prior_columns"),
         thresholds=thresholds,
         sources=default_sources,
+        title_suffixes=chk.texts(data.get("title_suffixes", []), "title_suffixes"),
     )
 
 
