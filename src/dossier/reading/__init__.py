@@ -9,8 +9,14 @@
                ``read_document`` (one file)
 ``ocr/``       the OCR engines, line grouping, page rendering and the worker pool
 ``classify``   document type from the text (rules/doctypes.toml)
-``fields``     key fields of a typed document, validated (check digits, dates, amounts)
+``fields``     key fields of a typed document, validated (check digits, dates, amounts), each from
+               its sources in the rule file's order: rows, columns, labels, patterns, fallbacks
+``grammar``    one grammar for figures, amounts (大写/小写), dates, periods and years
 ``values``     values as documents write them, parsed and validated; ``statements`` statement rows
+               (ruled tables, the grid, text lines) by their label's stem
+``grid``       tables from positioned text (Page.cells): rows by overlap, columns by their header
+``years``      the fiscal years a document covers; ``parties`` contract parties by role words;
+               ``fallbacks`` values no label names (signature line, signed date, tick boxes ...)
 ``understand`` type + fields + review flags for one read document; its archive name
 
 Nothing here writes anything but the reading cache: every function maps plain data (a path, a
