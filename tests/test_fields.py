@@ -626,6 +626,19 @@ MECHANISMS = {
     "year-from-month-range": ("equity_statement", f"股东权益变动表\n编制单位：{PA} 2022年1-12月 单位：人民币元\n"
                               "项目 行次 股本 资本公积 未分配利润\n一、上年年末余额 1 10,000,000.00\n本年年初余额 本年增减变动金额\n",
                               {"company_name": PA, "year": 2022}),
+    # a resolution whose sentence wraps another company to the start of a line; its own name repeats
+    "repeated-name-wins": ("board_resolution", f"执行董事决定书\n根据《{PA}章程》的规定，本人作为公司执行董事，决定如下：同意公司向\n"
+                           f"星桥融资担保有限公司申请担保，担保金额壹仟万元整。\n执行董事：郭秀丽\n{PA}\n2026.02.12\n",
+                           {"company_name": PA, "date": "2026-02-12"}),
+    "month-end-as-of": ("loan_guarantee_schedule", f"存借款及对外担保明细（2025年2月末）\n企业名称：{PA}\n类别 金融机构 余额（元）\n"
+                        "借款 中国农业银行泉州支行 5,160,000.00\n", {"company_name": PA, "as_of": "2025-02-28"}),
+    "total-word-amount": ("tax_payment_certificate", f"纳税情况证明\n兹证明{PA}2024年度在我局累计入库各项税款共计人民币4,604,824.13元（大写：肆佰陆拾万肆仟捌佰\n"
+                          "贰拾肆元壹角叁分），其中增值税1,098,513.84元。\n国家税务总局苏州市吴中区税务局\n二〇二五年二月十三日\n",
+                          {"amount": 4604824.13, "issued": "2025-02-13"}),
+    "addressee-of-an-approval": ("approval_document", f"关于同意项目核准的批复\n无锡发改审批〔2026〕132号\n{PA}：\n你单位报送的《关于"
+                                 "新建标准厂房及生产线项目核准的请示》收悉。经研究，同意该项目核准。\n无锡市发展和改革委员会\n",
+                                 {"company_name": PA}),
+    "scan-speck-in-label": ("business_licence", f"营业执照\n名·称{PA}\n类型 有限责任公司\n", {"company_name": PA}),
     "filed-by-label": ("balance_sheet", f"资产负债表\n会企01表\n编报单位：{PA} 2023年12月31日 单位：元\n"
                        "资产 期末余额 上年年末余额\n资产总计 100.00 90.00\n", {"company_name": PA, "year": 2023}),
 }

@@ -10,7 +10,9 @@ option whose phrase occurs.
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 
 from dossier import codes
 from dossier.reading.classify import Line, compact, fold
@@ -140,10 +142,41 @@ def paired_amount(original: str) -> Found | None:
     return None
 
 
+_MONTH_END = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:末|底|月末|份末)")
+
+
+def month_end(original: str) -> Found | None:
+    """A date given as the end of a month (2025年2月末, 2025年2月底): that month's last day."""
+    m = _MONTH_END.search(fold(original))
+    if not m or not 1 <= int(m[2]) <= 12:
+        return None
+    year, month = int(m[1]), int(m[2])
+    return Found(date(year, month, calendar.monthrange(year, month)[1]).isoformat(), C_FALLBACK)
+
+
+_TOTAL_WORD = re.compile(r"(?:共计|合计|总计|累计|总额为|总金额为)")
+
+
+def total_amount(original: str) -> Found | None:
+    """The first amount right after a word of total (共计人民币4,604,824.13元)."""
+    text = fold(original)
+    for m in _TOTAL_WORD.finditer(text):
+        found = parse_amounts(text[m.end():m.end() + 40])
+        if found and found[0].start <= 6:
+            return Found(yuan(found[0].value), C_FALLBACK)
+    return None
+
+
 def fallback(kind: str, name: str, doc: DocType, lines: list[Line], original: str,
              stop_labels: tuple[str, ...] = ()) -> Found | None:
     if kind == "company" and name == "company_name":
-        return company_at_top(lines, stop_labels) or company_signature(lines)
+        top, signed = company_at_top(lines, stop_labels), company_signature(lines)
+        if top and signed and top.value != signed.value:
+            # a sentence may begin a line with another company (…申请担保 wrapped before 星桥融资担保
+            # 有限公司): the name the document repeats is its own
+            text = compact(original)
+            return signed if text.count(compact(signed.value)) > text.count(compact(top.value)) else top
+        return top or signed
     if kind == "uscc":
         found = codes.find_credit_codes(fold(original))
         return Found(found[0], C_FALLBACK) if found else None
@@ -163,8 +196,10 @@ def fallback(kind: str, name: str, doc: DocType, lines: list[Line], original: st
         return year_at_top(lines)
     if kind == "date" and name in ("application_date", "date", "issued"):
         return signed_date(lines)
+    if kind == "date" and name == "as_of":
+        return month_end(original)
     if kind == "amount":
-        return paired_amount(original)
+        return paired_amount(original) or total_amount(original)
     if kind == "choice":
         options = doc.choices[name]
         if name in doc.labels:  # no label found: search the text for each option's first phrase only
@@ -175,5 +210,5 @@ def fallback(kind: str, name: str, doc: DocType, lines: list[Line], original: st
     return None
 
 
-__all__ = ["CHECKED", "UNCHECKED", "choice", "company_at_top", "company_signature", "fallback", "paired_amount",
-           "signed_date", "year_at_top"]
+__all__ = ["CHECKED", "UNCHECKED", "choice", "company_at_top", "company_signature", "fallback", "month_end",
+           "paired_amount", "signed_date", "total_amount", "year_at_top"]

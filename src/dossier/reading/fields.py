@@ -21,6 +21,7 @@ are ``int``; ``term_end``/``valid_until`` are ISO strings or ``None`` for 长期
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -83,9 +84,8 @@ def _label_positions(line: Line, label: str, others: frozenset[str] = frozenset(
     the labels of other fields (成立日期 is no 日期 label), which a label may not end."""
     out = []
     c = line.compact
-    start = c.find(label)
-    while start >= 0:
-        end = start + len(label)
+    for hit in _label_rx(label).finditer(c):
+        start, end = hit.span(1)
         tail = _LABEL_TAIL.match(c, end)
         if tail and (tail.end() in line.starts or c[tail.end() - 1] == ":"):
             end = tail.end()
@@ -99,8 +99,15 @@ def _label_positions(line: Line, label: str, others: frozenset[str] = frozenset(
             # Skip "）", "：" and a note such as （盖章）/（卖方）/（大写）, but not a value in brackets.
             note_ok = m["note"] is None or m["colon"] or m.end() == len(c) or any(w in m["note"] for w in "签章方写")
             out.append(m.end() if note_ok else end)
-        start = c.find(label, start + 1)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_rx(label: str) -> re.Pattern:
+    """A label as printed, letter-spaced ones too: a scan may read a speck between its characters
+    (名·称 for 名　　称); overlapping occurrences are found."""
+    noise = "[·•・.,'`]?"
+    return re.compile("(?=(" + noise.join(map(re.escape, label)) + "))")
 
 
 _UNIT_NOTE = re.compile(r"^\s*[(（]\s*(个月|月|年|元|万元|千元|亿元|人民币元|人民币万元)\s*[)）]\s*[:：]?\s*(?P<rest>.*)$")

@@ -205,6 +205,7 @@ def parse_figure(cell: str | None) -> Decimal | None | bool:
     if _NIL.fullmatch(re.sub(r"\s+", "", c)):
         return None
     c = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", c)  # spaces remain only between digits
+    c = re.sub(r"(\d\.\d\d)[.,·'`]$", r"\1", c)  # a scanner's speck after the cents: 22,642,353.31.
     m = _CELL.fullmatch(c)
     if not m or bool(m["open"]) != bool(m["close"]):
         return False
