@@ -656,3 +656,12 @@ def test_an_unchecked_registration_number_goes_to_review():
     got = extract("business_licence", [text])
     assert got.fields["credit_code"] == "320211035319146" and got.review
     assert any("注册号" in p and "校验位" in p for p in got.problems)
+
+
+def test_statement_in_wan_yuan_allows_the_rounding_of_its_own_unit():
+    page = (f"资产负债表\n编制单位：{CO.name} 2025年12月31日 单位：人民币万元\n项目 期末余额 上年年末余额\n"
+            "资产总计 482.59 450.49\n负债合计 198.30 169.83\n所有者权益合计 284.30 280.66\n"
+            "负债和所有者权益总计 482.59 450.49\n")
+    got = extract("balance_sheet", [page])
+    assert got.fields["total_assets"] == 4_825_900 and got.fields["total_equity"] == 2_843_000
+    assert not any("不等于" in p or "不相等" in p for p in got.problems), got.problems

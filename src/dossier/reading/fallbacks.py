@@ -107,11 +107,17 @@ def company_signature(lines: list[Line]) -> Found | None:
 def year_at_top(lines: list[Line]) -> Found | None:
     """The fiscal year a heading names (a period: 2025年度, 2025年1-12月, 2025-01-01至2025-12-31);
     else the year of its first date, which may be an issue date: review."""
-    head = "\n".join(line.folded for line in lines[:10] if line.page == 0)
-    years = period_years(head)
+    heading = [line.folded for line in lines[:10] if line.page == 0]
+    head = "\n".join(heading)
+    # a period, also one the line wrapped inside (自2024年1月1日至202 / 4年12月31日)
+    years = period_years(head) or period_years("".join(heading))
     if years:
         return Found(years[0], C_FALLBACK)
     dates = parse_dates(head)
+    for start in dates:  # 所属期起：2023-01-01 所属期止：2023-12-31
+        if (start.month, start.day) == (1, 1) and any(d.year == start.year and (d.month, d.day) == (12, 31)
+                                                       for d in dates):
+            return Found(start.year, C_FALLBACK)
     return Found(dates[0].year, C_GUESS) if dates else None
 
 

@@ -31,7 +31,7 @@ from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doc
 from .fallbacks import CHECKED, UNCHECKED, choice, fallback
 from .grid import columns as grid_columns
 from .parties import by_role
-from .statements import statement_checks, statement_fields
+from .statements import statement_checks, statement_fields, unit_of
 from .years import column_value, multi_year
 from .values import (
     C_CHECKED,
@@ -170,8 +170,8 @@ def _parse_kind(kind: str, orig: str, doc: DocType, name: str) -> Found | None:
         return _amount_checked(orig)
     if kind == "choice":
         v = choice(compact(orig), doc.choices[name])
-        if v is None and any(ch in orig for ch in UNCHECKED) and not any(ch in orig for ch in CHECKED):
-            return None  # only empty boxes after the label: the ticked one is elsewhere on the form
+        if v is None and any(ch in orig for ch in CHECKED + UNCHECKED):
+            return None  # no ticked option after the label: the ticked one is elsewhere on the form
         if v is None:
             text = text_value_of(orig)
             return Found(None, C_FAILED, f"{FIELD_ZH.get(name, name)}“{text}”不在可识别的取值中，请人工确认") \
@@ -379,7 +379,7 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
         if rep and rep[0].value == fields["agent"]:
             fields["agent"] = None  # the legal representative applies in person
     if doc.rows:
-        problems.extend(statement_checks(fields, rules.thresholds.total_tolerance))
+        problems.extend(statement_checks(fields, rules.thresholds.total_tolerance, unit_of(all_compact)))
     if doc.id == "legal_rep_id" and fields.get("valid_until"):
         problems.extend(_id_term_check(fields["valid_until"], fold(original)))
     low = [n for n in doc.fields if n not in doc.optional and fields.get(n) is not None

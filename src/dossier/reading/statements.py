@@ -261,7 +261,7 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
 
 
 def _unit_factor(text: str) -> int:
-    m = re.search(r"单位:?(?:人民币)?(万元|千元|元)", text)
+    m = re.search(r"单位[:：]?(?:人民币)?(万元|千元|元)", text)
     return {"万元": 10_000, "千元": 1_000}.get(m[1], 1) if m else 1
 
 
@@ -278,8 +278,17 @@ def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact:
     return {k: Found(yuan(v.value * factor), v.confidence) for k, v in found.items()}
 
 
-def statement_checks(fields: dict, tolerance: float) -> list[str]:
-    """Totals that do not add up, beyond ``tolerance`` yuan (``total_tolerance`` in thresholds.toml)."""
+def unit_of(all_compact: str) -> int:
+    """Yuan per unit the statement is printed in (单位：万元 -> 10000)."""
+    return _unit_factor(all_compact)
+
+
+def statement_checks(fields: dict, tolerance: float, unit: int = 1) -> list[str]:
+    """Totals that do not add up, beyond ``tolerance`` yuan (``total_tolerance`` in thresholds.toml).
+
+    A statement printed in 万元 or 千元 rounds every line to its own last digit: there the tolerance
+    counts in that unit's hundredths (1 yuan on a statement in 元; 0.01 万元 = 100 yuan in 万元)."""
+    tolerance = tolerance * unit / 100 if unit > 1 else tolerance
     out = []
     ta, tle = fields.get("total_assets"), fields.get("total_liabilities_and_equity")
     tl, te = fields.get("total_liabilities"), fields.get("total_equity")

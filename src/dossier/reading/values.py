@@ -145,6 +145,9 @@ def check_uscc(text: str, what: str = "统一社会信用代码") -> Found | Non
             fixed = raw.translate(_ID_CONFUSIONS)
             if codes.is_valid_registration_no(fixed):
                 return Found(fixed, C_CHECKED if fixed == raw else C_REPAIRED)
+            # or the old 15-character 纳税人识别号: division (6 digits) + organisation code (9)
+            if raw[:6].isdigit() and codes.is_valid_org_code(raw[6:].upper()):
+                return Found(raw.upper(), C_CHECKED)
         for raw in (c for c in cands if len(c) == 15 and c.isdigit()):
             return Found(raw, C_FAILED, f"注册号“{raw}”校验位不符（可能有识别错误或原件有误），已保留原值，请人工核对原件")
     if cands and re.search(r"\d", cands[0]) and sum(ch.isdigit() for ch in cands[0]) >= 8:
