@@ -665,3 +665,14 @@ def test_statement_in_wan_yuan_allows_the_rounding_of_its_own_unit():
     got = extract("balance_sheet", [page])
     assert got.fields["total_assets"] == 4_825_900 and got.fields["total_equity"] == 2_843_000
     assert not any("不等于" in p or "不相等" in p for p in got.problems), got.problems
+
+
+@pytest.mark.parametrize("layout", ["label-around-figures", "label-then-figures"])
+def test_statement_label_wrapped_over_two_lines(layout):
+    closing = {"label-around-figures": "资产总计 67 2,000.00 1,800.00 负债和所有者权益（或股东权益）\n135 2,000.00 1,800.00\n总计\n",
+               "label-then-figures": "资产总计 67 2,000.00 1,800.00 负债和所有者权益（或股东权益）\n总计 135 2,000.00 1,800.00\n"}[layout]
+    page = (f"资产负债表\n编制单位：{CO.name} 2024年12月31日 单位：元\n资产 行次 期末数 年初数 负债和所有者权益 行次 期末数 年初数\n"
+            "流动资产合计 31 1,000.00 900.00 流动负债合计 100 600.00 500.00\n负债合计 114 800.00 700.00\n"
+            "所有者权益（或股东权益）合计 122 1,200.00 1,100.00\n" + closing)
+    got = extract("balance_sheet", [page])
+    assert got.fields["total_liabilities_and_equity"] == 2000 and got.fields["total_assets"] == 2000, got.problems

@@ -216,6 +216,8 @@ def _conf_of(lines: list[Line], text: str, line_conf) -> float:
 
 def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) -> None:
     cur_index, lineno = 0, None  # lineno: the heading has a 行次 column (None: no heading seen)
+    pending = ""  # the label a line ended with, without figures: a label wrapped to the next line
+    orphans: list = []  # figures that opened a line with no label before them
     for line in lines:
         tokens = line.original.split()
         c = line.compact
@@ -241,11 +243,26 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
                     segments.append(([tok], []))
             elif segments:
                 segments[-1][1].append(num)
-        for label_tokens, nums in segments:
+            else:
+                segments.append(([], [num]))  # figures before any label on this line
+        previous, pending = pending, ""
+        previous_orphans, orphans = orphans, []
+        for index, (label_tokens, nums) in enumerate(segments):
+            if not label_tokens:
+                orphans = nums
+                if previous:  # 负债和所有者权益（或股东权益） / 135 20,498,521.28 … / 总计
+                    pending = previous
+                continue
             # The label is the longest run of tokens ending at the figures that names a row
             # (letter-spaced labels span several tokens; a heading may precede them).
             name = next((n for k in range(len(label_tokens))
                          if (n := _row_field("".join(label_tokens[k:]), wanted)) is not None), None)
+            if name is None and index == 0 and previous:  # the second line of a wrapped label
+                name = _row_field(previous + "".join(label_tokens), wanted)
+                if name is not None and not nums:
+                    nums = previous_orphans
+            if not nums and index == len(segments) - 1 and name is None:
+                pending = "".join(label_tokens)
             if name is None or name in found or not nums:
                 continue
             small_int = nums[0] is not None and nums[0] == nums[0].to_integral_value() and 0 < nums[0] < 1000

@@ -268,6 +268,8 @@ def person_name_of(orig: str) -> str | None:
             else:
                 break
     name = re.sub(r"(?:同志|先生|女士)$", "", name)
+    # a label run into the name on a form (赵明晓性别 男): the name ends where the label starts
+    name = re.split(r"性别|民族|出生|住址|职务|身份证|公民身份|证件|电话|籍贯", name)[0]
     if not 2 <= len(name) <= 6 or name in _NOT_NAMES or any(w in name for w in ("签字", "盖章", "身份")):
         return None
     return name
