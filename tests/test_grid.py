@@ -204,6 +204,20 @@ GRID_STATEMENTS = {
         [("总计", 300), ("70", 455), ("1,900.00", 490), ("2,000.00", 560)],
     ], {"total_assets": 2000, "current_assets": 1000, "current_liabilities": 600, "total_liabilities": 800,
         "total_equity": 1200, "total_liabilities_and_equity": 2000}),
+    # 会小企01表: the closing label wrapped around the row that holds its figures, beside 资产总计
+    "closing-label-around-figures": ("balance_sheet", HEAD + [
+        [(f"编制单位：{CO.name}", 20), ("2023年12月31日", 300), ("单位：元", 480)],
+        [("资产", 20), ("行次", 120), ("期末余额", 160), ("年初余额", 230), ("负债和所有者权益", 300), ("行次", 450),
+         ("期末余额", 490), ("年初余额", 560)],
+        [("流动资产合计", 20), ("12", 125), ("3,000.00", 160), ("2,900.00", 230), ("流动负债合计", 300), ("41", 455),
+         ("1,000.00", 490), ("900.00", 560)],
+        [("负债合计", 300), ("46", 455), ("2,000.00", 490), ("1,800.00", 560)],
+        [("所有者权益合计", 300), ("52", 455), ("5,000.00", 490), ("4,000.00", 560)],
+        [("负债和所有者权益（或股东权益）", 300)],
+        [("资产总计", 20), ("30", 125), ("7,000.00", 160), ("5,800.00", 230), ("53", 455), ("7,000.00", 490),
+         ("5,800.00", 560)],
+        [("总计", 300)],
+    ], {"total_assets": 7000, "total_liabilities_and_equity": 7000, "total_equity": 5000}),
     # a 附注 column between the label and the figures, letter-spaced headings, a nil prior year
     "notes-column-letter-spaced": ("income_statement", [[("利润表", 250)], [(f"编制单位：{CO.name}", 20),
                                                                           ("2025年度", 300)],

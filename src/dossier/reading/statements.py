@@ -163,11 +163,12 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
         if not cells:
             continue
         header = None
-        pending = ""  # a label-only line: the first line of a label that wraps
+        pending: list[tuple[str, float, float]] = []  # label-only cells (text, x0, x1): labels that wrap
+        before: list = []  # the figures of the row above: a wrapped label's figures may sit between its lines
         for row in rows_of(cells):
             spans = _grid_header(row, rules)
             if spans is not None:
-                header, pending = spans, ""
+                header, pending, before = spans, [], []
                 continue
             if header is None:
                 continue
@@ -186,18 +187,24 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
                         groups.append([[piece], []])
                 elif groups:
                     groups[-1][1].append((piece, num))
+            row_figures = [f for _labels, figures in groups for f in figures]
             for labels, figures in groups:
                 label = "".join(p.text for p in labels)
+                x0, x1 = labels[0].x0, labels[-1].x1
+                above = next((p for p in pending if min(p[2], x1) - max(p[1], x0) > 0), None)  # same column
                 name = _row_field(label, wanted)
-                if name is None and pending:
-                    name = _row_field(pending + label, wanted)
+                if name is None and above:
+                    name = _row_field(above[0] + label, wanted)
+                    if name is not None and not figures:
+                        figures = before  # 负债和所有者权益（或股东权益） / … 53 7,792,965.04 … / 总计
+                pending = [p for p in pending if p is not above]
                 if not figures:
-                    pending = label if name is None else ""
+                    if name is None:
+                        pending.append((label, x0, x1))
                     continue
-                pending = ""
                 if name is None or name in found:
                     continue
-                right = labels[-1].x1
+                right = x1
                 cur = next(((lo, hi) for (role, lo, hi), (_r, a, b) in zip(_reach(header), header)
                             if role == "cur" and (a + b) / 2 > right), None)  # the heading right of the label
                 if cur is None:
@@ -206,6 +213,7 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
                 if len(inside) == 1 and inside[0][1] is not None:
                     conf = min([C_CHECKED] + [piece_conf(p.text) for p in labels + [inside[0][0]]])
                     found[name] = Found(inside[0][1], conf)
+            before = row_figures
 
 
 def _conf_of(lines: list[Line], text: str, line_conf) -> float:
