@@ -218,6 +218,15 @@ GRID_STATEMENTS = {
          ("5,800.00", 560)],
         [("总计", 300)],
     ], {"total_assets": 7000, "total_liabilities_and_equity": 7000, "total_equity": 5000}),
+    # the closing label's first line holds its figures, its last word (总计) on the line below
+    "closing-label-figures-first": ("balance_sheet", HEAD + [
+        [(f"编制单位：{CO.name}", 20), ("2023年12月31日", 300), ("单位：元", 480)],
+        [("资产", 20), ("行次", 120), ("期末余额", 160), ("年初余额", 230), ("负债和所有者权益", 300), ("行次", 450),
+         ("期末余额", 490), ("年初余额", 560)],
+        [("负债和所有者权益（或股东权益）", 300), ("7,000.00", 490), ("5,800.00", 560)],
+        [("资产总计", 20), ("67", 125), ("7,000.00", 160), ("5,800.00", 230), ("135", 455)],
+        [("总计", 300)],
+    ], {"total_assets": 7000, "total_liabilities_and_equity": 7000}),
     # a 附注 column between the label and the figures, letter-spaced headings, a nil prior year
     "notes-column-letter-spaced": ("income_statement", [[("利润表", 250)], [(f"编制单位：{CO.name}", 20),
                                                                           ("2025年度", 300)],

@@ -163,7 +163,7 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
         if not cells:
             continue
         header = None
-        pending: list[tuple[str, float, float]] = []  # label-only cells (text, x0, x1): labels that wrap
+        pending: list[tuple] = []  # (text, x0, x1, figures) of labels naming no row: labels that wrap
         before: list = []  # the figures of the row above: a wrapped label's figures may sit between its lines
         for row in rows_of(cells):
             spans = _grid_header(row, rules)
@@ -196,13 +196,12 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
                 if name is None and above:
                     name = _row_field(above[0] + label, wanted)
                     if name is not None and not figures:
-                        figures = before  # 负债和所有者权益（或股东权益） / … 53 7,792,965.04 … / 总计
+                        # 负债和所有者权益（或股东权益） [figures] / 总计, or the figures on the row between
+                        figures = above[3] or before
                 pending = [p for p in pending if p is not above]
-                if not figures:
-                    if name is None:
-                        pending.append((label, x0, x1))
-                    continue
-                if name is None or name in found:
+                if name is None:
+                    pending.append((label, x0, x1, figures))
+                if not figures or name is None or name in found:
                     continue
                 right = x1
                 cur = next(((lo, hi) for (role, lo, hi), (_r, a, b) in zip(_reach(header), header)
