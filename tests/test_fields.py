@@ -639,6 +639,14 @@ MECHANISMS = {
                                  "新建标准厂房及生产线项目核准的请示》收悉。经研究，同意该项目核准。\n无锡市发展和改革委员会\n",
                                  {"company_name": PA}),
     "scan-speck-in-label": ("business_licence", f"营业执照\n名·称{PA}\n类型 有限责任公司\n", {"company_name": PA}),
+    # OCR remnants: a lost ordinal leaves 、, a seal's tick inside a label, a signature right of the last line
+    "lost-ordinal": ("income_statement", f"利润表\n编报单位：{PA} 2024年度 单位：元\n项目 本期金额 上期金额\n"
+                     "、营业收入 2,000.00 1,900.00\n、营业利润（亏损以“-”号填列） 300.00 250.00\n四、净利润 200.00 150.00\n",
+                     {"revenue": 2000, "operating_profit": 300}),
+    "tick-inside-label": ("business_licence", f"营业执照\n名 称 {PA}\n注☑册资本 人民币1000万元\n", {"registered_capital": 10000000}),
+    "signature-beside-last-line": ("loan_guarantee_schedule", f"关于我公司借款及对外担保情况的说明\n截至2026年1月31日，银行借款余额"
+                                   f"合计人民币1387万元。我公司无对外\n担保。 {PA}\n2026年02月06日\n",
+                                   {"company_name": PA, "as_of": "2026-01-31"}),
     "filed-by-label": ("balance_sheet", f"资产负债表\n会企01表\n编报单位：{PA} 2023年12月31日 单位：元\n"
                        "资产 期末余额 上年年末余额\n资产总计 100.00 90.00\n", {"company_name": PA, "year": 2023}),
 }

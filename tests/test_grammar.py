@@ -315,3 +315,19 @@ def test_parse_year(text, year):
                                   "DATE_NUM", "DATE_CN", "DATE_8", "Amount"])
 def test_values_reexports_the_grammar(name):
     assert getattr(values, name) is not None
+
+
+@pytest.mark.parametrize("cell, value", [("22,642,353.31.", "22642353.31"), (".12,372,734.82", "12372734.82"),
+                                         ("·1,988.68", "1988.68")])
+def test_scanner_specks_around_a_figure(cell, value):
+    from decimal import Decimal
+
+    from dossier.reading.grammar import parse_figure
+
+    assert parse_figure(cell) == Decimal(value)
+
+
+def test_a_leading_dot_before_an_ungrouped_number_is_still_no_figure():
+    from dossier.reading.grammar import parse_figure
+
+    assert parse_figure(".5") is False

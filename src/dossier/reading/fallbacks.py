@@ -97,10 +97,12 @@ def company_signature(lines: list[Line]) -> Found | None:
     last = lines[-1].page
     tail = [line for line in lines if line.page == last][-8:]
     for line in reversed(tail):
-        m = _SEAL.match(line.compact)
-        name = company_name_of(m["name"]) if m else None
-        if name and compact(name) == compact(m["name"]).rstrip("(（"):
-            return Found(name, C_FALLBACK)
+        # the whole line, or its last word: a signature set to the right of the letter's last line
+        for text in dict.fromkeys((line.compact, compact(line.original.split()[-1]))):
+            m = _SEAL.match(text)
+            name = company_name_of(m["name"]) if m else None
+            if name and compact(name) == compact(m["name"]).rstrip("(（"):
+                return Found(name, C_FALLBACK)
     return None
 
 

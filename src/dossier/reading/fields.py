@@ -106,7 +106,7 @@ def _label_positions(line: Line, label: str, others: frozenset[str] = frozenset(
 def _label_rx(label: str) -> re.Pattern:
     """A label as printed, letter-spaced ones too: a scan may read a speck between its characters
     (名·称 for 名　　称); overlapping occurrences are found."""
-    noise = "[·•・.,'`]?"
+    noise = "[·•・.,'`☑✓√□■]?"
     return re.compile("(?=(" + noise.join(map(re.escape, label)) + "))")
 
 

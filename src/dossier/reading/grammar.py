@@ -206,6 +206,7 @@ def parse_figure(cell: str | None) -> Decimal | None | bool:
         return None
     c = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", c)  # spaces remain only between digits
     c = re.sub(r"(\d\.\d\d)[.,·'`]$", r"\1", c)  # a scanner's speck after the cents: 22,642,353.31.
+    c = re.sub(r"^[.,·'`](?=\d{1,3}(?:,\d{3})+(?:\.\d+)?$)", "", c)  # … and before a grouped figure: .12,372,734.82
     m = _CELL.fullmatch(c)
     if not m or bool(m["open"]) != bool(m["close"]):
         return False

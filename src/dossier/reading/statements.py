@@ -9,14 +9,14 @@ from dossier.reading.classify import Line, compact, fold
 from dossier.reading.grid import rows_of
 from dossier.rules import DocType, DocTypeRules
 
-from .values import C_CHECKED, C_FALLBACK, C_LABEL, Found, parse_figure, yuan
+from .values import C_CHECKED, C_FALLBACK, C_GUESS, C_LABEL, Found, parse_figure, yuan
 
 # ---------------------------------------------------------------------------
 # Statements: rows from tables or text lines
 # ---------------------------------------------------------------------------
 
 # A row label's stem: what is left when the official forms' decorations are taken off.
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+[、.]?|\(?[一二三四五六七八九十\d]+\)|"
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]*[、.]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+[、.]?|\(?[一二三四五六七八九十\d]+\)|"
                       r"\d+(?:[.、](?!\d)|\.(?=[\u4e00-\u9fff]))|"
                       r"其中[:：]?|加[:：]|减[:：]|[*△#▲☆★※]+)+")
 _BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")"})
@@ -211,6 +211,8 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
                 inside = [(piece, num) for piece, num in figures if cur[0] <= piece.centre <= cur[1]]
                 if len(inside) == 1 and inside[0][1] is not None:
                     conf = min([C_CHECKED] + [piece_conf(p.text) for p in labels + [inside[0][0]]])
+                    if any(role == "skip" and a <= inside[0][0].x0 <= b for role, a, b in header):
+                        conf = C_GUESS  # the figure starts under 行次: a scan may have run the two together
                     found[name] = Found(inside[0][1], conf)
             before = row_figures
 
