@@ -258,3 +258,17 @@ def test_statement_rows_from_the_grid(case):
     got = extract(doc_type, [text], cells=[cells])
     assert {k: got.fields[k] for k in expected} == expected, got.problems
     assert not got.review, got.problems
+
+
+def test_headings_a_scan_read_as_one_piece_are_cut_at_their_column_words():
+    # OCR read 期末数, the right half's label heading and its 行次 as one piece; 135 is that 行次
+    rows = HEAD + [
+        [(f"编制单位：{CO.name}", 20), ("年初数", 160), ("期末数负债和所有者权益（或股东权益）行次", 230, ),
+         ("2024年12月31日", 560)],
+        [("资产", 20), ("行次", 120), ("年初数", 500)],
+        [("负债和所有者权益（或股东权益）", 240), ("135", 410), ("6,800.00", 560), ("7,000.00", 640)],
+        [("总计", 300)],
+    ]
+    text, cells = _page(rows)
+    got = extract("balance_sheet", [text], cells=[cells])
+    assert got.fields["total_liabilities_and_equity"] != 135

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from dossier.reading.classify import Line, compact, fold
-from dossier.reading.grid import rows_of
+from dossier.reading.grid import Piece, rows_of
 from dossier.rules import DocType, DocTypeRules
 
 from .values import C_CHECKED, C_FALLBACK, C_GUESS, C_LABEL, Found, parse_figure, yuan
@@ -123,10 +123,32 @@ def _header_role(text: str, rules) -> str | None:
     return None
 
 
+def _split_heading(piece: Piece, rules) -> list[Piece]:
+    """A scan may read several headings as one piece (期末数负债和所有者权益（或股东权益）行次): cut it
+    at its column words, each part as wide as its share of the characters."""
+    text = compact(piece.text)
+    words = sorted({compact(w) for w in (*rules.prior_columns, *rules.current_columns, "行次", "附注")} - {""},
+                   key=len, reverse=True)
+    cuts: list[tuple[int, int]] = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            if not any(a < start + len(word) and start < b for a, b in cuts):
+                cuts.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    if not cuts or cuts == [(0, len(text))]:
+        return [piece]
+    bounds = sorted({0, len(text), *(a for a, _ in cuts), *(b for _, b in cuts)})
+    per_char = (piece.x1 - piece.x0) / max(1, len(text))
+    return [Piece(text[a:b], piece.x0 + a * per_char, piece.top, piece.x0 + b * per_char, piece.bottom)
+            for a, b in zip(bounds, bounds[1:]) if text[a:b]]
+
+
 def _grid_header(row, rules) -> list[tuple[str, float, float]] | None:
     """The columns a heading row names: (role, x0, x1) of each heading with a role, left to right;
     None when the row names no current-period column. A heading cut into pieces (本 期 金 额) is
     read joined with its neighbours."""
+    row = [part for piece in row for part in _split_heading(piece, rules)]
     spans: list[tuple[str, float, float]] = []
     i = 0
     while i < len(row):
@@ -144,6 +166,12 @@ def _grid_header(row, rules) -> list[tuple[str, float, float]] | None:
             spans.append(("label", row[i].x0, row[i].x1))
             i += 1
     return spans if any(role == "cur" for role, _a, _b in spans) else None
+
+
+def _row_number(text: str) -> bool:
+    """A small whole number without cents: on a sheet with a 行次 column, a row number that a scan
+    placed under a figure's heading, never an amount (amounts carry their cents)."""
+    return re.fullmatch(r"\d{1,3}", compact(text)) is not None
 
 
 def _reach(header: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
@@ -188,6 +216,7 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
                 elif groups:
                     groups[-1][1].append((piece, num))
             row_figures = [f for _labels, figures in groups for f in figures]
+            numbered = any(role == "skip" for role, _a, _b in header)
             for labels, figures in groups:
                 label = "".join(p.text for p in labels)
                 x0, x1 = labels[0].x0, labels[-1].x1
@@ -208,7 +237,8 @@ def _rows_from_grid(pages_cells, wanted, rules, found: dict, piece_conf) -> None
                             if role == "cur" and (a + b) / 2 > right), None)  # the heading right of the label
                 if cur is None:
                     continue
-                inside = [(piece, num) for piece, num in figures if cur[0] <= piece.centre <= cur[1]]
+                inside = [(piece, num) for piece, num in figures if cur[0] <= piece.centre <= cur[1]
+                          and not (numbered and _row_number(piece.text))]
                 if len(inside) == 1 and inside[0][1] is not None:
                     conf = min([C_CHECKED] + [piece_conf(p.text) for p in labels + [inside[0][0]]])
                     if any(role == "skip" and a <= inside[0][0].x0 <= b for role, a, b in header):
