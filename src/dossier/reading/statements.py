@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from dossier.reading.classify import Line, compact, fold
 from dossier.reading.grid import Piece, rows_of
@@ -48,12 +47,7 @@ def label_stem(text: str) -> str:
     return c
 
 
-_clean_label = label_stem
-
-
-def _number(cell: str | None) -> Decimal | None | bool:
-    """Decimal of a figure; None for a dash (nil); False when the cell is not a figure."""
-    return parse_figure(cell)
+_number = parse_figure  # Decimal of a figure; None for a nil cell (a dash); False when it is no figure
 
 
 def _column_roles(cells: list[str], rules: DocTypeRules) -> list[str | None]:
@@ -72,7 +66,7 @@ def _column_roles(cells: list[str], rules: DocTypeRules) -> list[str | None]:
 
 
 def _row_field(label: str, wanted: dict[str, set[str]]) -> str | None:
-    c = _clean_label(label)
+    c = label_stem(label)
     for name, labels in wanted.items():
         if c in labels:
             return name
@@ -323,7 +317,7 @@ def _unit_factor(text: str) -> int:
 
 def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact: str,
                      cells=None) -> dict[str, Found]:
-    wanted = {name: {_clean_label(lbl) for lbl in labels} for name, labels in doc.rows.items()}
+    wanted = {name: {label_stem(lbl) for lbl in labels} for name, labels in doc.rows.items()}
     found: dict[str, Found] = {}
     _rows_from_tables(tables, wanted, rules, found)
     if len(found) < len(wanted):
