@@ -341,10 +341,8 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
                 if got:
                     hit, hit_years = got
             elif source == "labels" and name in doc.labels:
-                got = _from_labels(lines, doc.labels[name], kind, doc, name, stops)
-                if got:
-                    hit = Found(got[0].value, min(got[0].confidence, line_conf(got[1])), got[0].problem)
-                elif kind == "company" and name != "company_name":  # a party: 甲方 bound to its role
+                hit = _label_value(lines, doc.labels[name], kind, doc, name, stops, line_conf)
+                if hit is None and kind == "company" and name != "company_name":  # a party: 甲方 bound to its role
                     hit = by_role(lines, doc.labels[name], lambda holders: _label_value(
                         lines, holders, kind, doc, name, stops, line_conf))
             elif source == "patterns" and name in doc.patterns:
