@@ -606,6 +606,8 @@ MECHANISMS = {
     # a label with 姓名 after it; a letter naming its agent
     "label-with-name-word": ("power_of_attorney", f"授 权 委 托 书\n委托单位 {PA}\n受托人姓名 李成\n受托人职务 财务经理\n",
                              {"company_name": PA, "agent": "李成"}),
+    "authorised-speck-after-name": ("power_of_attorney", f"授权书\n兹授权我公司员工吴秀·先生/女士全权代表{PA}办理担保申请。\n"
+                                    f"授权单位：{PA}\n", {"agent": "吴秀"}),
     "authorised-in-a-sentence": ("power_of_attorney", f"授权书\n兹授权我公司员工 张平霞 先生/女士 全权代表{PA}办理担保申请。\n"
                                  f"授权单位：{PA}\n二〇二四年二月五日\n", {"company_name": PA, "agent": "张平霞"}),
     # a term given as start and end on two lines
@@ -684,3 +686,11 @@ def test_statement_label_wrapped_over_two_lines(layout):
             "所有者权益（或股东权益）合计 122 1,200.00 1,100.00\n" + closing)
     got = extract("balance_sheet", [page])
     assert got.fields["total_liabilities_and_equity"] == 2000 and got.fields["total_assets"] == 2000, got.problems
+
+
+def test_statement_row_whose_figures_open_the_next_line():
+    # a phone photo's slope put a row's figures on a line of their own
+    page = (f"利润表\n编制单位：{CO.name}\n2025年度 单位：元\n项目\n本期金额 上期金额\n一、营业收入\n"
+            "229,211,443.11 257,699,201.36\n二、营业利润 31,932,148.51 30,000,000.00\n四、净利润 23,868,440.58 22,000,000.00\n")
+    got = extract("income_statement", [page])
+    assert got.fields["revenue"] == 229211443.11 and not got.review, got.problems

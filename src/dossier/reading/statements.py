@@ -251,6 +251,19 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
     cur_index, lineno = 0, None  # lineno: the heading has a 行次 column (None: no heading seen)
     pending = ""  # the label a line ended with, without figures: a label wrapped to the next line
     orphans: list = []  # figures that opened a line with no label before them
+    waiting = None  # a row named at the end of a line without its figures: they open the next line
+
+    def take(name: str, nums: list, line: Line) -> None:
+        small_int = nums[0] is not None and nums[0] == nums[0].to_integral_value() and 0 < nums[0] < 1000
+        if len(nums) >= 2 and small_int and (lineno or (lineno is None and len(nums) >= 3)):
+            nums = nums[1:]  # a 行次 column
+        if len(nums) > cur_index:
+            value, conf = nums[cur_index], C_LABEL
+        else:
+            value, conf = nums[0], C_FALLBACK
+        if value is not None:
+            found[name] = Found(value, min(conf, line_conf(line)))
+
     for line in lines:
         tokens = line.original.split()
         c = line.compact
@@ -280,10 +293,13 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
                 segments.append(([], [num]))  # figures before any label on this line
         previous, pending = pending, ""
         previous_orphans, orphans = orphans, []
+        named, waiting = waiting, None
         for index, (label_tokens, nums) in enumerate(segments):
             if not label_tokens:
                 orphans = nums
-                if previous:  # 负债和所有者权益（或股东权益） / 135 20,498,521.28 … / 总计
+                if index == 0 and named and named not in found:  # 一、营业收入 / 229,211,443.11 257,699,201.36
+                    take(named, nums, line)
+                elif previous:  # 负债和所有者权益（或股东权益） / 135 20,498,521.28 … / 总计
                     pending = previous
                 continue
             # The label is the longest run of tokens ending at the figures that names a row
@@ -294,20 +310,14 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
                 name = _row_field(previous + "".join(label_tokens), wanted)
                 if name is not None and not nums:
                     nums = previous_orphans
-            if not nums and index == len(segments) - 1 and name is None:
-                pending = "".join(label_tokens)
+            if not nums and index == len(segments) - 1:
+                if name is None:
+                    pending = "".join(label_tokens)
+                else:
+                    waiting = name
             if name is None or name in found or not nums:
                 continue
-            small_int = nums[0] is not None and nums[0] == nums[0].to_integral_value() and 0 < nums[0] < 1000
-            if len(nums) >= 2 and small_int and (lineno or (lineno is None and len(nums) >= 3)):
-                nums = nums[1:]  # a 行次 column
-            if len(nums) > cur_index:
-                value, conf = nums[cur_index], C_LABEL
-            else:
-                value, conf = nums[0], C_FALLBACK
-            if value is not None:
-                conf = min(conf, line_conf(line))
-                found[name] = Found(value, conf)
+            take(name, nums, line)
 
 
 def _unit_factor(text: str) -> int:
