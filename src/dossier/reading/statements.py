@@ -320,7 +320,8 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
             take(name, nums, line)
 
 
-def _unit_factor(text: str) -> int:
+def unit_of(text: str) -> int:
+    """Yuan per unit the statement is printed in (单位：万元 -> 10000)."""
     m = re.search(r"单位[:：]?(?:人民币)?(万元|千元|元)", text)
     return {"万元": 10_000, "千元": 1_000}.get(m[1], 1) if m else 1
 
@@ -334,13 +335,8 @@ def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact:
         _rows_from_grid(cells, wanted, rules, found, lambda text: _conf_of(lines, text, line_conf))
     if len(found) < len(wanted):
         _rows_from_text(lines, wanted, rules, found, line_conf)
-    factor = _unit_factor(all_compact)
+    factor = unit_of(all_compact)
     return {k: Found(yuan(v.value * factor), v.confidence) for k, v in found.items()}
-
-
-def unit_of(all_compact: str) -> int:
-    """Yuan per unit the statement is printed in (单位：万元 -> 10000)."""
-    return _unit_factor(all_compact)
 
 
 def statement_checks(fields: dict, tolerance: float, unit: int = 1) -> list[str]:
