@@ -68,6 +68,7 @@ class Understanding:
     field_confidence: dict = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     review: bool = True
+    notes: tuple[str, ...] = ()  # what extraction did that a person may want to know
 
 
 @dataclass(frozen=True)

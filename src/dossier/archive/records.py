@@ -206,7 +206,7 @@ def extracted_record(item: Item, digest: str, received: datetime) -> dict:
         "page_methods": [{"page": p.number, "method": p.method, "confidence": p.confidence,
                           "rotation": p.rotation} for p in reading.page_texts],
         "text": list(reading.pages_text),
-        "notes": list(reading.notes),
+        "notes": [*reading.notes, *found.notes],
         "doc_type": found.doc_type,
         "confidence": found.confidence,
         "fields": found.fields,

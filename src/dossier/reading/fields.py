@@ -31,7 +31,7 @@ from dossier.rules import FIELD_KINDS, FIELD_ZH, DocType, DocTypeRules, load_doc
 from .fallbacks import CHECKED, UNCHECKED, choice, fallback
 from .grid import columns as grid_columns
 from .parties import by_role
-from .statements import statement_checks, statement_fields, unit_of
+from .statements import restore_lost_digits, statement_checks, statement_fields, unit_of
 from .years import column_value, multi_year
 from .values import (
     C_CHECKED,
@@ -42,6 +42,7 @@ from .values import (
     DATE_CN,
     DATE_NUM,
     Found,
+    amounts,
     capital_fragment,
     parse_amounts,
     check_id_number,
@@ -67,6 +68,7 @@ class Extraction:
     confidence: dict[str, float]  # per field, 0.0 when missing
     problems: tuple[str, ...]  # Chinese, for the reviewer
     review: bool  # a person must look: a problem, or a confidence below review_below
+    notes: tuple[str, ...] = ()  # what the reading did that a person may want to know (restored digits)
 
 
 # ---------------------------------------------------------------------------
@@ -376,8 +378,15 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
         rep = _from_labels(lines, ["法定代表人", "法人代表"], "person", doc, "agent", stops)
         if rep and rep[0].value == fields["agent"]:
             fields["agent"] = None  # the legal representative applies in person
+    notes: list[str] = []
     if doc.rows:
-        problems.extend(statement_checks(fields, rules.thresholds.total_tolerance, unit_of(all_compact)))
+        unit = unit_of(all_compact)
+        if conf_by_line:  # read by OCR: a seal or a speck may have hidden a total's leading digits
+            figures = [float(v) * unit for _, v, kind in amounts(original) if kind == "arabic"]  # in yuan
+            restored = restore_lost_digits(fields, confidence, figures, rules.thresholds.total_tolerance, unit)
+            problems = [p for p in problems if p not in {f"未识别到{FIELD_ZH.get(n, n)}" for n in restored}]
+            notes = list(restored.values())
+        problems.extend(statement_checks(fields, rules.thresholds.total_tolerance, unit))
     if doc.id == "legal_rep_id" and fields.get("valid_until"):
         problems.extend(_id_term_check(fields["valid_until"], fold(original)))
     low = [n for n in doc.fields if n not in doc.optional and fields.get(n) is not None
@@ -385,4 +394,4 @@ def extract(doc_type: str, pages: list[str], tables: list[list[list[str | None]]
     for name in low:
         if not any(FIELD_ZH.get(name, name) in p for p in problems):
             problems.append(f"{FIELD_ZH.get(name, name)}识别置信度低（{confidence[name]:.2f}），请人工核对")
-    return Extraction(fields, confidence, tuple(dict.fromkeys(problems)), bool(problems))
+    return Extraction(fields, confidence, tuple(dict.fromkeys(problems)), bool(problems), tuple(notes))

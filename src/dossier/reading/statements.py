@@ -6,7 +6,7 @@ import re
 
 from dossier.reading.classify import Line, compact, fold
 from dossier.reading.grid import Piece, rows_of
-from dossier.rules import DocType, DocTypeRules
+from dossier.rules import FIELD_ZH, DocType, DocTypeRules
 
 from .values import C_CHECKED, C_FALLBACK, C_GUESS, C_LABEL, Found, parse_figure, yuan
 
@@ -353,3 +353,71 @@ def statement_checks(fields: dict, tolerance: float, unit: int = 1) -> list[str]
     if ta is not None and tl is not None and te is not None and abs(ta - tl - te) > tolerance:
         out.append(f"资产总计（{ta}）不等于负债合计与所有者权益合计之和（{tl} + {te}），请核对")
     return out
+
+
+#: The balance sheet's identities, as the ways each total can be had from the others:
+#: 资产总计 = 负债和所有者权益总计 = 负债合计 + 所有者权益合计.
+_DERIVATIONS = {
+    "total_assets": ((("total_liabilities_and_equity", 1),), (("total_liabilities", 1), ("total_equity", 1))),
+    "total_liabilities_and_equity": ((("total_assets", 1),), (("total_liabilities", 1), ("total_equity", 1))),
+    "total_liabilities": ((("total_liabilities_and_equity", 1), ("total_equity", -1)),
+                          (("total_assets", 1), ("total_equity", -1))),
+    "total_equity": ((("total_liabilities_and_equity", 1), ("total_liabilities", -1)),
+                     (("total_assets", 1), ("total_liabilities", -1))),
+}
+
+
+def _lost_lead(derived: float, fragment: float, tolerance: float) -> float | None:
+    """``derived`` as ``fragment`` with its leading digits restored, if ``fragment`` is ``derived``
+    without them (within ``tolerance``) and keeps enough digits that a chance match is out of the
+    question (the lost part is at least 10^5 times the tolerance)."""
+    if fragment <= 0 or derived <= fragment:
+        return None
+    m = len(str(int(fragment)))
+    while 10 ** m <= derived:
+        if 10 ** m >= tolerance * 1e5:
+            lead = round((derived - fragment) / 10 ** m) * 10 ** m
+            if lead >= 10 ** m and abs(derived - lead - fragment) <= tolerance:
+                return round(lead + fragment, 2)
+        m += 1
+    return None
+
+
+def restore_lost_digits(fields: dict, confidence: dict, figures: list[float], tolerance: float,
+                        unit: int = 1) -> dict[str, str]:
+    """Balance-sheet totals whose leading digits a scan lost (a seal or a speck over the start of
+    the figure), restored where the statement's identities prove them; the notes say what was done.
+
+    A total is restored only when every way of deriving it from the other totals agrees, there are
+    at least two such ways or the total was not read at all, and the digits that were read (the
+    read value, or for a total not read, one figure on the page) are the derived value's last
+    digits. The read digits are kept; only the lost ones come from the arithmetic. Used for OCR
+    readings only: a text layer does not lose digits, so there a disagreement is the document's.
+    Changes ``fields`` and ``confidence`` in place; returns a note per restored field."""
+    tolerance = tolerance * unit / 100 if unit > 1 else tolerance
+    notes: dict[str, str] = {}
+    for name, ways in _DERIVATIONS.items():
+        got = [sum(sign * fields[f] for f, sign in way) for way in ways
+               if all(isinstance(fields.get(f), (int, float)) for f, _ in way)]
+        if not got or max(got) - min(got) > tolerance:
+            continue
+        derived, read = got[0], fields.get(name)
+        if read is not None and (len(got) < 2 or abs(read - derived) <= tolerance):
+            continue
+        restored: dict[float, float] = {}
+        for fragment in [read] if read is not None else figures:
+            value = _lost_lead(derived, fragment, tolerance)
+            if value is not None:
+                restored[value] = fragment
+        if len(restored) != 1:
+            continue
+        value, fragment = restored.popitem()
+        value = int(value) if float(value).is_integer() else value
+        how = "识别为" if read is not None else "仅读到残存数字"
+        notes[name] = (f"{FIELD_ZH[name]}{how} {fragment:,.2f}，首位数字缺失（印章或污点遮挡），"
+                       f"按报表勾稽关系补全为 {value:,.2f}")
+        fields[name] = value
+        inputs = [confidence.get(f, 1.0) for way in ways for f, _ in way]
+        confidence[name] = round(min([confidence.get(name) or 1.0, *inputs]) * 0.95, 3)
+    return notes
+

@@ -29,6 +29,7 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
     problems: list[str] = []
     fields: dict = {}
     confidence: dict = {}
+    notes: tuple[str, ...] = ()
     review = found.confidence < review_below
     if review:
         problems.append(f"文档类型识别把握不足（{found.confidence:.2f}），请人工确认")
@@ -41,7 +42,7 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
         lines = {text: conf for page in reading.page_texts for text, conf in page.line_confidence}
         cells = [p.cells for p in reading.page_texts]
         result = extract(found.doc_type, texts, tables, lines or None, rules, cells if any(cells) else None)
-        fields, confidence = result.fields, result.confidence
+        fields, confidence, notes = result.fields, result.confidence, result.notes
         problems += result.problems
         review = review or result.review
     ocr = reading.ocr_confidence
@@ -51,7 +52,8 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
     if unread:
         problems.append(f"第 {'、'.join(map(str, unread))} 页未能读取文字")
         review = True
-    return Understanding(found.doc_type, round(found.confidence, 3), fields, confidence, tuple(problems), review)
+    return Understanding(found.doc_type, round(found.confidence, 3), fields, confidence, tuple(problems), review,
+                         notes)
 
 
 def document_name(found: Understanding, source_name: str, rules: DocTypeRules | None = None) -> str:

@@ -208,6 +208,13 @@ def project_paper(doc_type: str, layout: str, co: SampleCompany, path, *, year: 
                     ["境内收发货人", co.name, "运输方式", "水路运输"], ["商品名称", "液压配件", "成交方式", "FOB"],
                     ["总价", f"USD {rng.randrange(10, 90)},000.00", "监管方式", "一般贸易"]]
             s.table(rows, [90, 170, 80, 140], size=9.5, row_h=22, header_rows=0)
+        elif doc_type == "project_schedule":  # a schedule's table is its stages, not figures
+            rows = [["序号", "阶段", "主要工作内容", "计划完成时间"]]
+            stages = (("前期准备", "项目备案、环评批复、施工图审查"), ("土建施工", "厂房基础及主体结构施工"),
+                      ("设备购置", "主要生产设备采购、到货、安装调试"), ("试运行", "联动试车、试生产及竣工验收"))
+            for k, (stage, work) in enumerate(stages, 1):
+                rows.append([str(k), stage, work, fmt_date(when + timedelta(days=90 * k), "cn1")])
+            s.table(rows, [40, 90, 230, 110], size=9.5, row_h=20, aligns="lllc")
         else:
             yrs = [when.year + k for k in range(3)]
             rows = [["项目", *(f"{y}年" for y in yrs)]]
