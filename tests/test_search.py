@@ -75,7 +75,8 @@ def test_type_filter_uses_documents_doc_type(two_clients):
     assert {h["path"] for h in hits} == {"documents/营业执照.pdf"}
     assert {h["client"] for h in hits} == {first.short, second.short}
     assert all(h["doc_type"] == "business_licence" for h in hits)
-    assert search("有限公司", "--type", "no_such_type") == []
+    unknown = run("search", "有限公司", "--type", "no_such_type", ok=False)  # a typo is refused, not "no hits"
+    assert unknown.exit_code == 2 and "不是已知的文档类型" in unknown.output and "营业执照" in unknown.output
 
 
 def test_quotes_and_empty_queries(two_clients):

@@ -10,7 +10,9 @@ import getpass
 import os
 import socket
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -47,9 +49,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 为关闭），结果记入 "
             "`.dossier/fixity.log.jsonl`", float),
     Setting("user", "", "写入版本记录的操作人（为空时取当前系统用户）"),
+    Setting("time_zone", "", "显示时间所用的时区（IANA 名称，如 `Asia/Shanghai`）；为空时用本机时区。"
+            "屏幕上显示该时区的本地时间，JSON 输出带该时区偏移的 ISO 8601 时间"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def zone(name: str, origin: str = "设置 time_zone") -> tzinfo:
+    """The IANA time zone ``name`` (ConfigError naming where it came from when unknown)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{origin} 的时区“{name}”无法识别：请写 IANA 时区名称，如 Asia/Shanghai，"
+                          "或留空以使用本机时区。") from None
 
 
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
@@ -129,6 +142,13 @@ class Config:
         return self.inbox / "_unsorted"
 
     @property
+    def tz(self) -> tzinfo | None:
+        """The time zone people read times in: ``time_zone``; None for the machine's own zone
+        (``datetime.astimezone(None)``, which follows the machine's daylight-saving rules)."""
+        name = str(self.values.get("time_zone") or "").strip()
+        return zone(name) if name else None
+
+    @property
     def operator(self) -> str:
         if self.values.get("user"):
             return str(self.values["user"])
@@ -206,6 +226,8 @@ def load(home: Path, env: Mapping[str, str] | None = None, overrides: Mapping[st
     for key, value in (overrides or {}).items():
         if value is not None:
             values[key] = _coerce(_BY_NAME[key], value, "命令行")
+    if str(values.get("time_zone") or "").strip():  # a wrong zone is a configuration error at load
+        zone(str(values["time_zone"]).strip(), f"{toml_path} 或环境变量 DOSSIER_TIME_ZONE 中的设置 time_zone")
     return Config(home=home, values=values)
 
 

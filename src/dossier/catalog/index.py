@@ -41,6 +41,16 @@ CREATE INDEX IF NOT EXISTS access_log_client ON access_log (client, time);
 """
 
 
+def _mark(excerpt: str, word: str) -> str:
+    """``word`` in 【】 at its first place in ``excerpt`` outside an existing mark."""
+    start = 0
+    while (i := excerpt.find(word, start)) >= 0:
+        if excerpt.count("【", 0, i) == excerpt.count("】", 0, i):  # not inside a 【…】 already
+            return excerpt[:i] + f"【{word}】" + excerpt[i + len(word):]
+        start = i + 1
+    return excerpt
+
+
 class Catalog:
     def __init__(self, path: Path):
         self.path = path
@@ -199,6 +209,23 @@ class Catalog:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def client_keys(self) -> list[dict]:
+        """Every client with what a person may call it by: id, company name, credit code, inbox folders."""
+        rows = self.db.execute("SELECT client, name, credit_code, folders FROM clients ORDER BY client")
+        return [{"client": c, "name": n or "", "credit_code": code or "", "folders": json.loads(f) if f else []}
+                for c, n, code, f in rows]
+
+    def version_names(self, client: str) -> list[str]:
+        """The client's version names in order (``v1``, ``v2`` ...), as the catalog holds them."""
+        rows = self.db.execute("SELECT version FROM versions WHERE client = ? ORDER BY number", (client,))
+        return [r[0] for r in rows]
+
+    def clients_holding(self, sha512: str) -> list[str]:
+        """Clients that hold a document with these bytes (any version's head path)."""
+        rows = self.db.execute("SELECT DISTINCT client FROM documents WHERE lower(sha512) = lower(?) ORDER BY client",
+                               (sha512,)).fetchall()
+        return [r[0] for r in rows]
+
     def clients(self) -> list[dict]:
         cur = self.db.execute(
             "SELECT c.client, c.name, c.credit_code, c.version, c.updated, "
@@ -231,36 +258,45 @@ class Catalog:
                          limit: int = 50) -> list[dict]:
         """Full-text search of document text layers, optionally within one client and document type.
 
-        Three characters or more use the FTS5 trigram index (a substring anywhere, even inside a
-        word); one or two characters fall back to a substring scan (instr), which is exact.
-        Each hit: client, name, path, doc_type, version, snippet (hit in 【】).
+        Words separated by spaces must all occur in a document (``恒远 利润表``). Words of three
+        characters or more use the FTS5 trigram index (a substring anywhere, even inside a word);
+        one or two characters a substring scan (instr), which is exact.
+        Each hit: client, name, path, doc_type, version, snippet (hits in 【】).
         """
-        text = text.strip()
-        if not text:
+        words = list(dict.fromkeys(text.split()))
+        if not words:
             return []
+        long_words = [w for w in words if len(w) >= 3]  # the trigram tokenizer cannot match fewer
+        short_words = [w for w in words if len(w) < 3]
         where, args = [], []
+        if long_words:
+            where.append("document_text MATCH ?")
+            args.append(" ".join('"' + w.replace('"', '""') + '"' for w in long_words))  # implicit AND
+        for w in short_words:
+            where.append("instr(t.body, ?) > 0")
+            args.append(w)
         if client is not None:
             where.append("t.client = ?")
             args.append(client)
         if doc_type is not None:
             where.append("d.doc_type = ?")
             args.append(doc_type)
-        extra = "".join(" AND " + w for w in where)
         join = ("FROM document_text t LEFT JOIN documents d ON d.client = t.client AND d.path = t.path "
                 "LEFT JOIN clients c ON c.client = t.client")
         cols = "t.client, c.name, t.path, d.doc_type, d.version"
-        if len(text) < 3:  # the trigram tokenizer cannot match fewer than three characters
-            rows = self.db.execute(
-                f"SELECT {cols}, substr(t.body, max(1, instr(t.body, ?) - 24), 48 + length(?)) {join} "
-                f"WHERE instr(t.body, ?) > 0{extra} ORDER BY t.client, t.path LIMIT ?",
-                (text, text, text, *args, limit))
-            hits = [(*r[:5], (r[5] or "").replace(text, f"【{text}】", 1)) for r in rows]
+        if long_words:
+            snippet, snippet_args = "snippet(document_text, 2, '【', '】', '…', 24)", ()
         else:
-            rows = self.db.execute(
-                f"SELECT {cols}, snippet(document_text, 2, '【', '】', '…', 24) {join} "
-                f"WHERE document_text MATCH ?{extra} ORDER BY t.client, t.path LIMIT ?",
-                ('"' + text.replace('"', '""') + '"', *args, limit))
-            hits = list(rows)
+            first = short_words[0]
+            snippet, snippet_args = "substr(t.body, max(1, instr(t.body, ?) - 24), 48 + length(?))", (first, first)
+        rows = self.db.execute(f"SELECT {cols}, {snippet} {join} WHERE {' AND '.join(where)} "
+                               f"ORDER BY t.client, t.path LIMIT ?", (*snippet_args, *args, limit))
+        hits = []
+        for r in rows:
+            shown = r[5] or ""
+            for w in short_words:  # FTS marks the long words; mark the short ones where the excerpt shows them
+                shown = _mark(shown, w)
+            hits.append((*r[:5], shown))
         keys = ("client", "name", "path", "doc_type", "version", "snippet")
         return [dict(zip(keys, (*h[:5], " ".join((h[5] or "").split())))) for h in hits]
 

@@ -17,7 +17,7 @@ def templates() -> None:
 
 
 @templates.command(name="check")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False), metavar="[文件]...")
 @click.pass_obj
 def templates_check(obj: Ctx, files: tuple[str, ...]) -> None:
     """检查报告模板：XML 是否完好、模板标签是否正确、是否用了未知的变量（有问题时退出码为 1）。"""
@@ -45,7 +45,7 @@ def rules_group() -> None:
 
 
 @rules_group.command(name="check")
-@click.argument("folder", type=click.Path(file_okay=False), required=False)
+@click.argument("folder", type=click.Path(file_okay=False), required=False, metavar="[文件夹]")
 @click.pass_obj
 def rules_check(obj: Ctx, folder: str | None) -> None:
     """校验规则文件夹（默认：设置 rules_dir；未设置时为软件包自带的规则）；有错误时退出码为 1。"""
@@ -66,7 +66,7 @@ def rules_check(obj: Ctx, folder: str | None) -> None:
 
 
 @rules_group.command(name="init")
-@click.argument("folder", type=click.Path(file_okay=False), required=False)
+@click.argument("folder", type=click.Path(file_okay=False), required=False, metavar="[文件夹]")
 @click.pass_obj
 def rules_init(obj: Ctx, folder: str | None) -> None:
     """把软件包自带的规则复制到公司自己的规则文件夹（默认 主目录/rules；已有的文件不覆盖）。"""
@@ -87,7 +87,7 @@ def rules_init(obj: Ctx, folder: str | None) -> None:
 
 
 @cli.command()
-@click.argument("client", required=False)
+@click.argument("client", required=False, metavar="[客户]")
 @click.pass_obj
 def verify(obj: Ctx, client: str | None) -> None:
     """重新计算档案库中每个文件的 SHA-512，报告损坏或缺失的文件（有问题时退出码为 1）。"""

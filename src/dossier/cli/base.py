@@ -8,11 +8,19 @@ import sys
 
 import click
 from dossier import config as config_mod
-from dossier.errors import ClientNotFound, DossierError
+from dossier import lookup, timefmt
+from dossier.errors import DossierError
 from dossier.pipeline import Pipeline
+
+from . import zh
+
+zh.install()  # click's own usage, help and error strings in Chinese
 
 OUTCOME_ZH = {"archived": "已归档", "duplicate": "重复", "quarantined": "已隔离", "unsorted": "待分拣",
               "pending": "待处理"}
+
+
+JSON_HELP = "以 JSON 输出（供脚本使用；键名为英文，时间为带时区偏移的 ISO 8601）。"
 
 
 def emit_json(data) -> None:
@@ -29,16 +37,28 @@ class Ctx:
         pipe.start()
         return pipe
 
+    def use_rules(self) -> None:
+        """Read rule files from the home's ``rules_dir`` (the pipeline does the same when it starts)."""
+        from dossier import rules
+
+        rules.use(self.config.rules)
+
     def resolve(self, pipe: Pipeline, query: str) -> str:
-        found = pipe.catalog.find_client(query)
-        if not found and pipe.archive.exists(query):
-            found = [query]
-        if not found:
-            known = "、".join(c["client"] for c in pipe.catalog.clients()[:20]) or "（档案库为空）"
-            raise ClientNotFound(f"找不到客户 {query!r}（可用档案编号、公司名称或统一社会信用代码）。现有客户：{known}")
-        if len(found) > 1:
-            raise ClientNotFound(f"{query!r} 对应多个客户：{'、'.join(found)}。请改用档案编号。")
-        return found[0]
+        """The client a person named: exact, unique prefix or substring, else close names (lookup)."""
+        return lookup.resolve_client(pipe.catalog, query, also_exists=pipe.archive.exists)
+
+    def version(self, pipe: Pipeline, client: str, value: str | None) -> str | None:
+        """``1`` / ``v1`` as the client's version name, refused in plain words when it has no such version."""
+        if value is None:
+            return None
+        return lookup.resolve_version(value, client, pipe.catalog.version_names(client))
+
+    # times: local in the configured zone for people, ISO 8601 with that offset for JSON
+    def when(self, value, zone_name: bool = False) -> str:
+        return timefmt.human(value, self.config.tz, zone_name=zone_name)
+
+    def iso(self, data, keys=("created", "time", "at", "issued_at", "version_created")):
+        return timefmt.iso_fields(data, keys)
 
 
 class _Failed(click.ClickException):
@@ -52,7 +72,7 @@ class _Failed(click.ClickException):
         click.echo(f"错误：{self.message}", err=True)
 
 
-class _Group(click.Group):
+class _Group(zh.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from .base import Ctx, cli, emit_json
+from .base import JSON_HELP, Ctx, cli, emit_json
 from .intake import kind_label
+from .zh import AmountType, DateType, TermType, VocabularyType
 
 
 @cli.command(name="list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.option("--documents", is_flag=True, help="同时列出每个客户的文件。")
 @click.pass_obj
 def list_clients(obj: Ctx, as_json: bool, documents: bool) -> None:
@@ -39,11 +40,11 @@ def list_clients(obj: Ctx, as_json: bool, documents: bool) -> None:
 
 
 @cli.command()
-@click.argument("client")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("client", metavar="客户")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_obj
 def show(obj: Ctx, client: str, as_json: bool) -> None:
-    """显示一个客户档案的当前内容（CLIENT 为档案编号、公司名称或信用代码）。"""
+    """显示一个客户档案的当前内容（客户：档案编号、公司名称、收件文件夹名或信用代码，也可只写名称中的一部分）。"""
     pipe = obj.pipeline()
     try:
         snap = pipe.archive.snapshot(obj.resolve(pipe, client))
@@ -54,7 +55,7 @@ def show(obj: Ctx, client: str, as_json: bool) -> None:
         emit_json(snap.to_json())
         return
     click.echo(f"客户：{snap.client}  名称：{snap.name}  统一社会信用代码：{snap.credit_code or '未识别'}")
-    click.echo(f"当前版本：{snap.version}（{snap.created}）  位置：{path}")
+    click.echo(f"当前版本：{snap.version}（{obj.when(snap.created)}）  位置：{path}")
     for d in snap.documents:
         click.echo(f"  {d.path}  ←  {d.source}  ({kind_label(d.doc_type, d.confidence)}, {d.pages or '?'} 页, 自 {d.version})")
         for key, value in (d.fields or {}).items():
@@ -63,8 +64,8 @@ def show(obj: Ctx, client: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("client")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("client", metavar="客户")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_obj
 def history(obj: Ctx, client: str, as_json: bool) -> None:
     """显示一个客户档案的全部版本及每个版本的改动。"""
@@ -75,10 +76,10 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
     finally:
         pipe.close()
     if as_json:
-        emit_json({"client": cid, "versions": versions})
+        emit_json(obj.iso({"client": cid, "versions": versions}))
         return
     for v in versions:
-        click.echo(f"{v['version']}  {v['created']}  {v['user']}  {v['message']}")
+        click.echo(f"{v['version']}  {obj.when(v['created'])}  {v['user']}  {v['message']}")
         for key, label in (("added", "新增"), ("changed", "修改"), ("removed", "删除")):
             for p in v[key]:
                 click.echo(f"    {label} {p}")
@@ -87,30 +88,43 @@ def history(obj: Ctx, client: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("client", required=False)
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="核查基准日（默认为申请日期）。")
+@click.argument("client", required=False, metavar="[客户]")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.option("--as-of", type=DateType("--as-of"), help="核查基准日 YYYY-MM-DD（默认为申请日期）。")
+@click.option("--only", "only", multiple=True, type=VocabularyType("statuses", "--only", "状态"),
+              help="只列出这种状态的核查项（可重复），如 --only 缺失 --only 过期；中文名称或编号（missing）均可。")
 @click.pass_obj
-def status(obj: Ctx, client: str | None, as_json: bool, as_of) -> None:
+def status(obj: Ctx, client: str | None, as_json: bool, as_of, only: tuple[str, ...]) -> None:
     """档案完整性核查：逐项列出齐全、缺失、过期、不一致、待复核等情况及原因。"""
-    from dossier.checks import STATUS_ZH
-    from dossier.checks.status import client_status, item_name
+    from dossier.checks import STATUS_ZH, case_from
+    from dossier.checks.status import client_status, doc_facts, item_name
+    from dossier.lookup import products
 
     pipe = obj.pipeline()
     try:
         ids = [obj.resolve(pipe, client)] if client else pipe.archive.client_ids()
-        result = [client_status(pipe.archive.snapshot(c), as_of and as_of.date()) for c in ids]
+        snaps = [pipe.archive.snapshot(c) for c in ids]
+        result = [client_status(snap, as_of) for snap in snaps]
+        cases = [case_from(snap.meta.get("case") or {}, doc_facts(snap)) for snap in snaps]
     finally:
         pipe.close()
+    if only:
+        for s in result:
+            s["items"] = [i for i in s["items"] if i["status"] in only]
     if as_json:
         emit_json({"clients": result})
         return
-    for s in result:
+    names = products()
+    for s, case in zip(result, cases):
         mark = "齐全" if s["complete"] else "不齐全"
         click.echo(f"{s['client']}  {s['name']}  {s['credit_code'] or '（未识别信用代码）'}  {s['version']}  "
                    f"核查基准日 {s['as_of']}  【{mark}】")
+        click.echo(f"    业务：{names.zh(case.product) or '担保品种未定'}，"
+                   f"期限 {f'{case.term_months} 个月' if case.term_months is not None else '未定'}，"
+                   f"金额 {f'{case.amount:,.2f} 元' if case.amount is not None else '未定'}"
+                   + (f"，经办人 {case.agent}" if case.agent else ""))
         for item in s["items"]:
-            if item["status"] in ("ok", "not_required") and not client:
+            if item["status"] in ("ok", "not_required") and not client and not only:
                 continue
             click.echo(f"    {STATUS_ZH[item['status']]:<4} {item_name(item['item'])}"
                        + (f"：{'；'.join(item['problems'])}" if item["problems"] else ""))
@@ -118,7 +132,7 @@ def status(obj: Ctx, client: str | None, as_json: bool, as_of) -> None:
 
 @cli.command()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件：.xlsx 或 .csv。")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="核查基准日（默认为各客户的申请日期）。")
+@click.option("--as-of", type=DateType("--as-of"), help="核查基准日 YYYY-MM-DD（默认为各客户的申请日期）。")
 @click.pass_obj
 def overview(obj: Ctx, out: str, as_of) -> None:
     """全部客户的完整性总览，写成 Excel（.xlsx）或 CSV 文件，供合规部门查阅。"""
@@ -130,7 +144,7 @@ def overview(obj: Ctx, out: str, as_of) -> None:
         raise click.UsageError(f"不支持的输出格式 {target.suffix or '（无扩展名）'}：请用 .xlsx 或 .csv 结尾。")
     pipe = obj.pipeline()
     try:
-        statuses = [client_status(pipe.archive.snapshot(c), as_of and as_of.date()) for c in pipe.archive.client_ids()]
+        statuses = [client_status(pipe.archive.snapshot(c), as_of) for c in pipe.archive.client_ids()]
     finally:
         pipe.close()
     write_overview(*overview_rows(statuses), target)
@@ -138,15 +152,15 @@ def overview(obj: Ctx, out: str, as_of) -> None:
     click.echo(f"已写入 {target}：{len(statuses)} 个客户，齐全 {complete} 个，不齐全 {len(statuses) - complete} 个。")
 
 
-PRODUCTS = ("working_capital_loan", "project_finance", "letter_of_credit", "bill_acceptance", "equipment_finance")
-
-
 @cli.command()
-@click.argument("client")
-@click.option("--product", type=click.Choice(PRODUCTS), help="担保品种。")
-@click.option("--amount", type=float, help="担保金额（元）。")
-@click.option("--term-months", type=click.IntRange(1, 600), help="担保期限（月）；超过 12 个月为中长期。")
-@click.option("--date", "application_date", type=click.DateTime(["%Y-%m-%d"]), help="申请日期 YYYY-MM-DD。")
+@click.argument("client", metavar="客户")
+@click.option("--product", type=VocabularyType("products", "--product", "品种"),
+              help="担保品种：中文名称或编号，如 项目融资担保（project_finance）、流动资金贷款担保、信用证担保、"
+                   "票据承兑担保、设备采购和更新融资担保。")
+@click.option("--amount", type=AmountType(), help="担保金额（元），须大于 0，如 5000000 或 500万。")
+@click.option("--term-months", type=TermType(),
+              help="担保期限（月），范围见规则文件 thresholds.toml 的 [case]；超过 12 个月为中长期。")
+@click.option("--date", "application_date", type=DateType("--date"), help="申请日期 YYYY-MM-DD（须为真实日期）。")
 @click.option("--agent", help="经办人（授权委托人）姓名，非法定代表人本人办理时填写。")
 @click.option("--no-agent", is_flag=True, help="由法定代表人本人办理（清除经办人）。")
 @click.pass_obj
@@ -155,7 +169,7 @@ def case(obj: Ctx, client: str, product, amount, term_months, application_date, 
     if agent and no_agent:
         raise click.UsageError("--agent 与 --no-agent 不能同时使用。")
     changes = {k: v for k, v in (("product", product), ("amount", amount), ("term_months", term_months),
-                                 ("application_date", application_date and application_date.date().isoformat()),
+                                 ("application_date", application_date and application_date.isoformat()),
                                  ("agent", agent)) if v is not None}
     if no_agent:
         changes["agent"] = None
@@ -172,8 +186,8 @@ def case(obj: Ctx, client: str, product, amount, term_months, application_date, 
 
 
 @cli.command(name="issue")
-@click.argument("client")
-@click.argument("report")
+@click.argument("client", metavar="客户")
+@click.argument("report", metavar="报告")
 @click.pass_obj
 def issue_report(obj: Ctx, client: str, report: str) -> None:
     """签发报告（如 完整性核查表.docx）：此后原稿不再改动，更改须走 amend 并附说明。"""
@@ -188,8 +202,8 @@ def issue_report(obj: Ctx, client: str, report: str) -> None:
 
 
 @cli.command()
-@click.argument("client")
-@click.argument("report")
+@click.argument("client", metavar="客户")
+@click.argument("report", metavar="报告")
 @click.option("--file", "new_file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="修订后的报告文件。")
 @click.option("--note", default="", help="修订说明：修改了什么、为什么（必填）。")

@@ -111,8 +111,8 @@ def watch(obj: Ctx, polling: bool) -> None:
 
 
 @cli.command()
-@click.argument("inbox", type=click.Path(file_okay=False), required=False)
-@click.option("--seed", default=2026, show_default=True)
+@click.argument("inbox", type=click.Path(file_okay=False), required=False, metavar="[收件箱]")
+@click.option("--seed", default=2026, show_default=True, help="随机种子：同一种子生成相同的示例文件。")
 @click.pass_obj
 def samples(obj: Ctx, inbox: str | None, seed: int) -> None:
     """在收件箱写入三个示例客户的合成文件（仅用于演示和测试，全部为虚构数据）。"""

@@ -30,12 +30,24 @@ class Classifier:
 
 
 @dataclass(frozen=True)
+class CaseBounds:
+    """Plausible case values (``dossier case``): an amount above 0 and at most ``max_amount`` yuan, a term
+    of ``min_term_months`` to ``max_term_months`` months. Optional table ``[case]``: a company's older
+    copy of the file without it gets these defaults."""
+
+    max_amount: float = 10_000_000_000.0
+    min_term_months: int = 1
+    max_term_months: int = 360
+
+
+@dataclass(frozen=True)
 class Thresholds:
     path: Path
     review_below: float  # a classification, field or OCR confidence below this needs a person
     total_tolerance: float  # yuan: statement totals further apart are unbalanced
     min_text_chars: int  # a PDF page with fewer visible characters in its text layer is a scan
     classifier: Classifier
+    case: CaseBounds = CaseBounds()
 
 
 #: (lowest, highest) allowed value of each number, and whether it must be an integer.
@@ -49,9 +61,11 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "form_code_page1": (0.0, 1000.0, False), "form_code_later": (0.0, 1000.0, False),
     "keyword_cap": (0.0, 1000.0, False), "min_score": (0.001, 1000.0, False),
     "scale": (0.001, 1000.0, False), "other_max": (0.0, 1.0, False),
+    "max_amount": (1.0, 1e15, False), "min_term_months": (1, 1200, True), "max_term_months": (1, 1200, True),
 }
 _TOP = ("review_below", "total_tolerance", "min_text_chars")
 _CLASSIFIER = tuple(f.name for f in fields(Classifier))
+_CASE = tuple(f.name for f in fields(CaseBounds))
 
 
 def _number(chk: Checker, raw: dict, key: str, where: str) -> float | int:
@@ -68,14 +82,19 @@ def _number(chk: Checker, raw: dict, key: str, where: str) -> float | int:
 
 def parse_thresholds(path: Path, data: dict[str, Any]) -> Thresholds:
     chk = Checker(path)
-    chk.keys(data, {"version", *_TOP, "classifier"}, "")
+    chk.keys(data, {"version", *_TOP, "classifier", "case"}, "")
     if data.get("version", 1) != 1:
         raise chk.fail("version", f"不支持的版本 {data.get('version')!r}（当前仅支持 1）")
     top = {key: _number(chk, data, key, key) for key in _TOP}
     raw = chk.table(data.get("classifier", {}), "classifier")
     chk.keys(raw, set(_CLASSIFIER), "classifier")
     classifier = Classifier(**{key: _number(chk, raw, key, f"classifier.{key}") for key in _CLASSIFIER})
-    return Thresholds(path=path, classifier=classifier, **top)
+    raw_case = chk.table(data.get("case", {}), "case")
+    chk.keys(raw_case, set(_CASE), "case")
+    case = CaseBounds(**{key: _number(chk, raw_case, key, f"case.{key}") for key in _CASE if key in raw_case})
+    if case.min_term_months > case.max_term_months:
+        raise chk.fail("case.min_term_months", f"不能大于 max_term_months（{case.max_term_months}）")
+    return Thresholds(path=path, classifier=classifier, case=case, **top)
 
 
 @functools.lru_cache(maxsize=16)
