@@ -27,11 +27,15 @@ def test_issue_then_amend_keeps_original_and_note(client, tmp_path):
     v_issue = archive.issue_report(cid, "完整性核查表.docx")
     assert archive.meta(cid)["issued"]["reports/完整性核查表.docx"]["sha512"]
     new = tmp_path / "修订版.docx"
-    new.write_bytes(b"report v2 bytes")
+    from docx import Document  # an amendment must be a real Word document
+
+    revised = Document()
+    revised.add_paragraph("report v2")
+    revised.save(new)
     version, amended, note = archive.amend_report(cid, "reports/完整性核查表.docx", new, "更正注册资本金额的笔误")
     reader = archive.store.reader(cid)
     assert reader.read_bytes("reports/完整性核查表.docx") == b"report v1 bytes"  # original untouched
-    assert reader.read_bytes(amended) == b"report v2 bytes"
+    assert reader.read_bytes(amended) == new.read_bytes()
     assert amended == "reports/完整性核查表_修订1.docx"
     text = reader.read_bytes(note).decode("utf-8")
     assert "更正注册资本金额的笔误" in text and "reports/完整性核查表.docx" in text and "修订人" in text

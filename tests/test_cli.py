@@ -133,7 +133,11 @@ def test_issue_and_amend_from_the_command_line(filled, tmp_path):
         b.commit("生成报告", "tester")
     assert "已签发" in run("issue", company.credit_code, "完整性核查表.docx").output
     new = tmp_path / "new.docx"
-    new.write_bytes(b"amended")
+    from docx import Document  # an amendment must be a real Word document
+
+    revised = Document()
+    revised.add_paragraph("amended")
+    revised.save(new)
     refused = run("amend", company.short, "完整性核查表.docx", "--file", str(new), ok=False)
     assert refused.exit_code == 2 and "修订说明" in refused.output
     done = run("amend", company.short, "完整性核查表.docx", "--file", str(new), "--note", "更正笔误")
@@ -171,7 +175,7 @@ def test_every_version_carries_reports_and_an_issued_report_is_never_overwritten
     run("ingest")
     after = archive.store.reader(company.short)
     assert after.read_bytes("reports/完整性核查表.docx") == issued
-    assert "reports/完整性核查表（签发后更新）.docx" in after.state()
+    assert "reports/完整性核查表（签发后更新1）.docx" in after.state()  # each update copy is a new file
 
 
 def test_templates_check_names_the_problem(env, tmp_path):

@@ -30,6 +30,10 @@ class ClientNotFound(UsageError):
     """No client matches the given id, name or credit code."""
 
 
+class AmendmentRefused(UsageError):
+    """``dossier amend`` refused the file: not a Word .docx, or identical to the issued report or an earlier amendment."""
+
+
 class ArchiveError(DossierError):
     """The archive could not be read or written (OCFL store)."""
 

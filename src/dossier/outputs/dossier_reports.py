@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from dossier.archive import Snapshot
 from dossier.checks import STATUS_ZH
 from dossier.checks.status import assess, item_name
 
 REPORT_PATHS = {"completeness": "reports/完整性核查表.docx", "index": "reports/归档文件目录.docx"}
 _DATE_FIELDS = ("application_date", "issued", "as_of", "date", "established")
+#: Context keys that belong to a render, not to what the report says: the archive version in its
+#: header and the document date written into its properties.
+RENDER_ONLY = ("version", "document_date")
+
+
+class Rendered(bytes):
+    """A rendered report (its bytes) that also carries ``content``: the SHA-256 of the values it shows,
+    the version header aside. Two renders with the same ``content`` say the same thing, whatever the
+    template's styling or the versions of docxtpl and python-docx; the archive compares it to decide
+    whether an issued report needs an update copy (rules 第十九条)."""
+
+    content: str
+
+    def __new__(cls, data: bytes, content: str) -> "Rendered":
+        self = super().__new__(cls, data)
+        self.content = content
+        return self
+
+
+def content_digest(template: str, context: dict) -> str:
+    """The fingerprint of what a report says: its template name and its context without RENDER_ONLY keys,
+    as canonical JSON (sorted keys) hashed with SHA-256."""
+    values = {k: v for k, v in context.items() if k not in RENDER_ONLY}
+    text = json.dumps([template, values], ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def index_rows(snap: Snapshot) -> list[dict]:
@@ -34,7 +62,8 @@ def index_rows(snap: Snapshot) -> list[dict]:
 
 
 def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
-    """The completeness report and the archive index of a dossier state, rendered deterministically."""
+    """The completeness report and the archive index of a dossier state, rendered deterministically.
+    Each value is a ``Rendered``: the bytes, with the fingerprint of the values they show."""
     from dossier.outputs.reports import (
         COMPLETENESS,
         INDEX,
@@ -52,10 +81,16 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
     case_json = {"product": case.product, "amount": case.amount, "term_months": case.term_months,
                  "application_date": case.application_date.isoformat() if case.application_date else None,
                  "agent": case.agent}
-    completeness = completeness_context(client, case_json, when.isoformat(), snap.version, item_rows,
-                                        version_date=when)
-    return {
-        REPORT_PATHS["completeness"]: render(COMPLETENESS, completeness, templates_dir, cleaned=True),
-        REPORT_PATHS["index"]: render(INDEX, index_context(client, snap.version, index, version_date=when),
-                                      templates_dir, cleaned=True),
+    contexts = {
+        COMPLETENESS: completeness_context(client, case_json, when.isoformat(), snap.version, item_rows,
+                                           version_date=when),
+        INDEX: index_context(client, snap.version, index, version_date=when),
     }
+    return {
+        REPORT_PATHS["completeness"]: _rendered(COMPLETENESS, contexts[COMPLETENESS], templates_dir, render),
+        REPORT_PATHS["index"]: _rendered(INDEX, contexts[INDEX], templates_dir, render),
+    }
+
+
+def _rendered(template: str, context: dict, templates_dir, render) -> Rendered:
+    return Rendered(render(template, context, templates_dir, cleaned=True), content_digest(template, context))
