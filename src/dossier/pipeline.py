@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -28,12 +28,12 @@ from dossier.catalog import Catalog
 from dossier.codes import find_credit_codes
 from dossier.config import Config, settings_toml
 from dossier.errors import DossierError, ReadError, UsageError
-from dossier.intake import Entry
+from dossier.intake import Entry, identity
 from dossier.models import Outcome, Progress, Reading, Understanding
 from dossier.naming import client_id_for
-from dossier.outputs import receipt_text, report_files
+from dossier.outputs import Waiting, receipt_text, report_files
 from dossier.outputs.reports import install_defaults
-from dossier.reading import ReadingCache, document_name, probe, read_batch, settings_for, understand
+from dossier.reading import ReadingCache, document_name, file_sha512, probe, read_batch, settings_for, understand
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class Claimed:
     reading: Reading | None = None
     understanding: Understanding = Understanding()
     codes: tuple[str, ...] = ()
+    note: str = ""  # why it went to another client than its folder's (both receipts say so)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Group:
     entries: list[Entry]
     work: Path | None = None
     claimed: list[Claimed] = field(default_factory=list)
+    home: str | None = None  # the folder's client (None for the inbox root)
     clients: dict[str, list[Claimed]] = field(default_factory=dict)
     heads: dict[str, Snapshot] = field(default_factory=dict)  # the new head of each client committed
     outcomes: list[Outcome] = field(default_factory=list)
@@ -134,6 +136,9 @@ class Pipeline:
         self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
         self.read_settings = settings_for(config, self.ocr)
         self.read_cache = ReadingCache.for_config(config)  # a retried batch is not read or OCRed again
+        self._waits: dict[str, str] = {}  # inbox rel path -> why it waits (this pass)
+        self._due: list[float] = []  # seconds until each waiting file could be ready
+        self._receipt_waits: dict[str, frozenset[str]] = {}  # folder -> waiting names its receipt shows
         # every version carries fresh reports of its own state (checks -> outputs, design section 1)
         self.archive.derive = self._reports
         self.archive.recall = self.catalog.records  # records the catalog holds need not be parsed again
@@ -175,6 +180,7 @@ class Pipeline:
     def pass_once(self) -> tuple[list[Outcome], list[Entry]]:
         entries = intake.scan(self.config.inbox)
         self.settle.prune({e.rel for e in entries})
+        self._waits, self._due = {}, []
         ready: list[Entry] = []
         pending: list[Entry] = []
         outcomes: list[Outcome] = []
@@ -187,12 +193,24 @@ class Pipeline:
                 pending.append(entry)
         groups = self._groups(ready, pending)
         self.progress = Progress(total=sum(len(g.entries) for g in groups))
+        ran: set[str | None] = set()
         for group in groups:
             if self.stop.is_set():
                 break
             outcomes += self.run(group)
+            ran.add(group.folder)
+        self._waiting_receipts(ran)
         self._log(outcomes)
         return outcomes, pending
+
+    def next_due(self) -> float | None:
+        """Seconds until the earliest waiting file could be ready (None: nothing waits). A file that has
+        not changed costs no work until then: the watcher backs off instead of polling it."""
+        return max(0.0, min(self._due)) if self._due else None
+
+    def _wait(self, entry: Entry, seconds: float, note: str) -> None:
+        self._waits[entry.rel] = note
+        self._due.append(seconds)
 
     def _groups(self, ready: list[Entry], pending: list[Entry]) -> list[Group]:
         """Settled files by client folder, root drops last. A clerk's drop into one folder becomes one
@@ -206,19 +224,28 @@ class Pipeline:
             held = entry.incoming.folder in busy or (entry.incoming.folder is None and folders_busy)
             if held and self.settle.unchanged_for(entry) < hold_limit:
                 pending.append(entry)
+                self._wait(entry, hold_limit - self.settle.unchanged_for(entry),
+                           "与同一文件夹中仍在写入的文件一起收件（同一批文件归入同一版本）")
             else:
                 by_folder[entry.incoming.folder].append(entry)
         return [Group(folder, by_folder[folder]) for folder in sorted(by_folder, key=lambda f: (f is None, f or ""))]
 
     def _ready(self, entry: Entry) -> bool:
         if not self.settle.ready(entry):
+            self._wait(entry, self.config.settle_seconds - self.settle.unchanged_for(entry),
+                       "正在写入或刚刚放入，写入完成并稳定后自动收件")
             return False
         try:
             found = probe(entry.path)  # remembered: the read stage does not sniff the claimed file again
             if found.media_type and not found.complete:
                 # Still being copied, or truncated for good: wait until it has been still for long.
-                return self.settle.unchanged_for(entry) >= self.config.stale_seconds
+                left = self.config.stale_seconds - self.settle.unchanged_for(entry)
+                if left > 0:
+                    at = time.strftime("%H:%M", time.localtime(time.time() + left))
+                    self._wait(entry, left, f"文件不完整（可能仍在复制中）；如到 {at} 仍无变化，将判定为不完整并移入 _failed")
+                    return False
         except OSError:
+            self._wait(entry, self.config.settle_seconds, "暂时无法读取，稍后重试")
             return False
         return True
 
@@ -279,41 +306,82 @@ class Pipeline:
         item.codes = tuple(find_credit_codes(Path(source).name + "\n" + reading.text))
 
     def _route(self, group: Group) -> None:
+        """The client of each file. A folder's files are its client's unless a file's own credit code (or,
+        clearly, its name) is another company's (``intake.identity``); root files go by code or full name."""
         if not group.claimed:
             return
-        if group.folder is not None:
-            group.clients = {self._client_for_folder(group.folder, group.claimed): group.claimed}
-            return
         routed: dict[str, list[Claimed]] = defaultdict(list)
+        if group.folder is not None:
+            group.home = self._client_for_folder(group.folder, group.claimed)
+            home = self._identity(group.home, group.folder, group.claimed)
+            for item in group.claimed:
+                owner = identity.owner(item.understanding, home, self.catalog.find_client, self._clients_named)
+                if owner.client is None:
+                    self._unsorted(group, item, owner.reason)
+                    continue
+                routed[owner.client].append(item)
+                item.note = owner.reason
+            group.clients = dict(routed)
+            return
         for item in group.claimed:
             clients = sorted({c for code in item.codes for c in self.catalog.find_client(code)})
+            name = identity.own_name(item.understanding)
+            if not item.codes and name:  # no code anywhere: the company's full name, if it is a client's
+                clients = self._clients_named(name)
             if len(clients) == 1:
                 routed[clients[0]].append(item)
                 continue
             if not item.codes:
-                reason = ("文件放在收件箱根目录，但文件名和文本中都没有找到统一社会信用代码。"
-                          "请把文件放入对应客户的文件夹。")
+                reason = ("文件放在收件箱根目录，但文件名和文本中都没有找到统一社会信用代码"
+                          + (f"，所载单位名称“{name}”也不是档案库中任何客户的名称" if name else "")
+                          + "。请把文件放入对应客户的文件夹。")
             elif not clients:
                 reason = (f"找到统一社会信用代码 {'、'.join(item.codes)}，但档案库中没有该代码的客户。"
                           "新客户请先建立客户文件夹，把文件放入其中。")
             else:
                 reason = (f"文件中的统一社会信用代码对应多个客户（{'、'.join(clients)}），无法自动分拣。"
                           "请把文件放入对应客户的文件夹。")
-            dest = intake.set_aside(item.path, item.entry, self.config.unsorted, reason, UNSORTED_TITLE)
-            group.outcomes.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))
+            self._unsorted(group, item, reason)
         group.clients = dict(routed)
 
+    def _unsorted(self, group: Group, item: Claimed, reason: str) -> None:
+        dest = intake.set_aside(item.path, item.entry, self.config.unsorted, reason, UNSORTED_TITLE)
+        group.outcomes.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))
+
+    def _clients_named(self, name: str) -> list[str]:
+        """Existing clients whose company name is ``name`` (ignoring spaces, brackets and legal form)."""
+        core = identity.name_core(name)
+        if len(core) < 4:
+            return []
+        return sorted(c["client"] for c in self.catalog.clients()
+                      if c.get("name") and identity.name_core(c["name"]) == core)
+
+    def _identity(self, client: str, folder: str, items: list[Claimed]) -> identity.Identity:
+        """Who ``client`` is: its dossier's credit code and name; for a new client, its own evidence
+        (not a copy of what a client already holds, nor a code another client already has)."""
+        if self.archive.exists(client):
+            head = self.archive.head(client)
+            return identity.Identity(client, head.credit_code, head.name or folder)
+        codes = [c for c in identity.evidence_codes(self._fresh(items)) if not self.catalog.find_client(c)]
+        return identity.Identity(client, codes[0] if len(codes) == 1 else None, folder)
+
+    def _fresh(self, items: list[Claimed]) -> list[Understanding]:
+        """What the files say that no client holds already (copies bind and establish nothing)."""
+        return [i.understanding for i in items if not self.catalog.clients_holding(file_sha512(i.path))]
+
     def _client_for_folder(self, folder: str, items: list[Claimed]) -> str:
+        """The client of an inbox folder: the one it is known as, else the one the client's own evidence
+        (a licence or application form with its credit code) names, else a new client. Never bound by
+        duplicates or by codes a document merely mentions."""
         found = self.catalog.find_client(folder)
         if found:
             return found[0]
         if self.archive.exists(client_id_for(folder)):
             return client_id_for(folder)
-        codes = {c for item in items for c in item.codes}
-        if len(codes) == 1:
-            found = self.catalog.find_client(codes.pop())
-            if found:
-                return found[0]
+        codes = identity.evidence_codes(self._fresh(items))  # a copy of what a client already holds binds nothing
+        clients = {c for code in codes for c in self.catalog.find_client(code)}
+        if len(codes) == 1 and len(clients) == 1:
+            return clients.pop()
         return self.archive.new_client_id(folder)
 
     def _commit(self, group: Group) -> None:
@@ -321,10 +389,11 @@ class Pipeline:
             batch = Batch(
                 items=[Item(i.entry.incoming, i.path, i.reading, i.understanding,
                             document_name(i.understanding, Path(i.entry.incoming.source).name)) for i in items],
-                credit_codes=[c for i in items for c in i.codes],
+                # only the client's own evidence (licence, application form) may establish its credit code
+                credit_codes=identity.evidence_codes([i.understanding for i in items]),
             )
             try:
-                outcomes = self.archive.store_batch(client, group.folder, batch)
+                outcomes = self.archive.store_batch(client, group.folder if client == group.home else None, batch)
             except Exception as exc:
                 message = exc.message if isinstance(exc, DossierError) else f"内部错误：{type(exc).__name__}: {exc}"
                 if not isinstance(exc, DossierError):
@@ -338,27 +407,64 @@ class Pipeline:
                 continue
             for item in items:
                 intake.done(item.path, group.work)
-            group.outcomes += outcomes
+            notes = {i.entry.incoming.source: i.note for i in items if i.note}
+            group.outcomes += [replace(o, reason=notes[o.source]) if o.source in notes and not o.reason else o
+                               for o in outcomes]
             try:
                 group.heads[client] = self.archive.head(client)  # from memory: receipt and catalog
             except Exception:  # the archive is the truth; the catalog catches up at next start
                 log.exception("reading the new head of %s failed", client)
 
     def _receipt(self, group: Group) -> None:
-        """Tell the clerk, in the client folder, what this batch did and what is still missing."""
-        if group.folder is None or not group.outcomes:
-            return
-        folder_path = self.config.inbox / group.entries[0].rel.split("/")[0]
+        """Rewrite, from the archive, the receipt of every client folder this group touched: the group's
+        own folder, and the folder of each client a file was routed to (root drops, misfiled files)."""
+        touched: dict[str, str | None] = {}  # inbox folder -> its client
+        if group.folder is not None and group.outcomes:
+            touched[group.folder] = group.home or next((o.client for o in group.outcomes if o.client), None)
+        for client in group.heads:
+            if client != group.home:
+                folder = self._inbox_folder(client)
+                if folder is not None and folder not in touched:
+                    touched[folder] = client
+        for folder, client in touched.items():
+            outcomes = group.outcomes if folder == group.folder else [o for o in group.outcomes if o.client == client]
+            self._write_receipt(folder, client, outcomes, group.heads.get(client) if client else None)
+
+    def _inbox_folder(self, client: str) -> str | None:
+        """The client's folder in the inbox, if it has one there (the first of its folders that exists)."""
+        try:
+            folders = list(self.archive.head(client).meta.get("folders") or [])
+        except Exception:
+            return None
+        return next((f for f in folders if (self.config.inbox / f).is_dir()), None)
+
+    def _write_receipt(self, folder: str, client: str | None, outcomes: list[Outcome],
+                       snap: Snapshot | None = None) -> None:
+        folder_path = self.config.inbox / folder
         if not folder_path.is_dir():
             return
-        client = next((o.client for o in group.outcomes if o.client), None)
         try:
-            snap = group.heads.get(client) if client else None
             if client and snap is None and self.archive.exists(client):
-                snap = self.archive.snapshot(client)
-            intake.write_receipt(folder_path, receipt_text(snap, group.folder, group.outcomes))
+                snap = self.archive.head(client)
+            waiting = [Waiting(rel.split("/", 1)[-1], note) for rel, note in sorted(self._waits.items())
+                       if rel.split("/", 1)[0] == folder and "/" in rel]
+            intake.write_receipt(folder_path, receipt_text(snap, folder, outcomes, waiting))
+            self._receipt_waits[folder] = frozenset(w.name for w in waiting)
         except Exception:  # a receipt is a courtesy: it never costs a batch
-            log.exception("receipt for %s not written", group.folder)
+            log.exception("receipt for %s not written", folder)
+
+    def _waiting_receipts(self, ran: set[str | None]) -> None:
+        """A folder whose waiting files changed, and that no group ran for, gets a fresh receipt saying so."""
+        folders = {rel.split("/", 1)[0] for rel in self._waits if "/" in rel}
+        for folder in sorted(folders | set(self._receipt_waits)):
+            if folder in ran:
+                continue
+            names = frozenset(rel.split("/", 1)[1] for rel in self._waits if rel.split("/", 1)[0] == folder
+                              and "/" in rel)
+            if names == self._receipt_waits.get(folder, frozenset()):
+                continue
+            found = self.catalog.find_client(folder)
+            self._write_receipt(folder, found[0] if found else None, [])
 
     def _catalog(self, group: Group) -> None:
         for client, snap in group.heads.items():
@@ -411,20 +517,22 @@ class Pipeline:
         events.start()
         next_rescan = 0.0
         schedule = fixity.Schedule(self.archive, self.config.state_dir, self.config.verify_hours, self.stop)
-        pending = False
+        due: float | None = None  # when the earliest waiting file could be ready (monotonic)
         try:
             while not self.stop.is_set():
                 now = time.monotonic()
                 schedule.tick()
-                if events.wake.is_set() or pending or now >= next_rescan:
+                if events.wake.is_set() or (due is not None and now >= due) or now >= next_rescan:
                     events.wake.clear()
                     try:
                         outcomes, waiting = self.pass_once()
+                        left = self.next_due() if waiting else None
                     except Exception:
                         log.exception("inbox pass failed; retrying")
-                        outcomes, waiting = [], []
+                        outcomes, left = [], 2.0
                         self.stop.wait(2)
-                    pending = bool(waiting)
+                    # a waiting file is looked at again when it could be ready, not on every tick
+                    due = time.monotonic() + max(0.2, left) if left is not None else None
                     if outcomes and on_pass:
                         on_pass(outcomes)
                     if now >= next_rescan:
@@ -434,7 +542,8 @@ class Pipeline:
                     self.config.inbox.mkdir(parents=True, exist_ok=True)
                     events.stop()
                     events.start()
-                events.wake.wait(timeout=0.5 if pending else 1.0)
+                until = min(t for t in (due, next_rescan) if t is not None) - time.monotonic()
+                events.wake.wait(timeout=min(1.0, max(0.05, until)))
         finally:
             events.stop()
 

@@ -5,9 +5,10 @@ rename into ``inbox/.dossier-work/<batch>/``; it is deleted only after the archi
 holding it is durable, and anything left there by a crash goes back to the inbox at start-up.
 """
 
+from . import identity
 from .claim import claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, set_aside, write_receipt
 from .events import InboxEvents
 from .scan import RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
 
-__all__ = ["Entry", "InboxEvents", "RECEIPT_NAME", "RESERVED_DIRS", "SettleTracker", "claim", "done", "ignored",
+__all__ = ["Entry", "identity", "InboxEvents", "RECEIPT_NAME", "RESERVED_DIRS", "SettleTracker", "claim", "done", "ignored",
            "new_batch_dir", "recover_claims", "release", "remove_batch_dir", "scan", "set_aside", "write_receipt"]

@@ -6,8 +6,13 @@ import threading
 from pathlib import Path
 
 
+#: Events that say something in the inbox changed. Opening or reading a file (our own probe of a file
+#: still being copied, a clerk's viewer) is not a change: waking on it made the watcher poll itself.
+CHANGES = frozenset({"created", "modified", "moved", "deleted", "closed"})
+
+
 class InboxEvents:
-    """watchdog glue: any event under the inbox wakes the main loop. Never raises."""
+    """watchdog glue: a change under the inbox wakes the main loop. Never raises."""
 
     def __init__(self, inbox: Path, polling: bool, poll_seconds: float):
         self.inbox = inbox
@@ -26,7 +31,8 @@ class InboxEvents:
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:  # noqa: D401 - must never raise
                 try:
-                    wake.set()
+                    if event.event_type in CHANGES and not (event.is_directory and event.event_type == "modified"):
+                        wake.set()
                 except Exception:  # pragma: no cover
                     pass
 

@@ -9,6 +9,6 @@
 """
 
 from dossier.outputs.dossier_reports import REPORT_PATHS, index_rows, report_files
-from dossier.outputs.receipt import receipt_text
+from dossier.outputs.receipt import Waiting, receipt_text
 
-__all__ = ["REPORT_PATHS", "index_rows", "receipt_text", "report_files"]
+__all__ = ["REPORT_PATHS", "Waiting", "index_rows", "receipt_text", "report_files"]

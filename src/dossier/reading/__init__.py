@@ -23,10 +23,10 @@ Nothing here writes anything but the reading cache: every function maps plain da
 Reading) to plain data.
 """
 
-from dossier.reading.cache import ReadingCache, ReadSettings
+from dossier.reading.cache import ReadingCache, ReadSettings, file_sha512
 from dossier.reading.document import Interrupted, read_batch, read_document, settings_for
 from dossier.reading.sniff import looks_complete, probe, sniff
 from dossier.reading.understand import document_name, understand
 
-__all__ = ["Interrupted", "ReadSettings", "ReadingCache", "document_name", "looks_complete", "probe",
+__all__ = ["Interrupted", "ReadSettings", "ReadingCache", "document_name", "file_sha512", "looks_complete", "probe",
            "read_batch", "read_document", "settings_for", "sniff", "understand"]
