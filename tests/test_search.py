@@ -82,3 +82,21 @@ def test_type_filter_uses_documents_doc_type(two_clients):
 def test_quotes_and_empty_queries(two_clients):
     assert search('远"机械') == []
     assert run("search", "   ", ok=False).exit_code == 2
+
+
+def test_several_words_must_all_occur(two_clients):
+    env, first, second = two_clients
+    both = search("有限公司 承诺")  # each client's 说明.pdf has both words, neither licence has 承诺
+    assert {(h["client"], h["path"]) for h in both} == {(first.short, "documents/说明.pdf"),
+                                                        (second.short, "documents/说明.pdf")}
+    only_first = search(f"{first.short} 承诺")  # e.g. "恒远机械 承诺": the other client's 说明.pdf lacks 恒远机械
+    assert {(h["client"], h["path"]) for h in only_first} == {(first.short, "documents/说明.pdf")}
+    assert all("【承诺】" in h["snippet"] for h in only_first)
+    assert search(f"{first.short} {second.short}") == []  # no file names both companies
+    short_and_long = search(f"{first.short[:2]} 承诺")  # a two-character word (substring scan) with a long one
+    assert {(h["client"], h["path"]) for h in short_and_long} == {(first.short, "documents/说明.pdf")}
+    assert all(f"【{first.short[:2]}】" in h["snippet"] or "【承诺】" in h["snippet"] for h in short_and_long)
+    two_short = search(f"{first.short[:2]} {first.short[2:]}")
+    assert two_short and {h["client"] for h in two_short} == {first.short}
+    text = run("search", f"{first.short} {second.short}").output
+    assert "没有找到" in text and f"“{first.short}”和“{second.short}”" in text

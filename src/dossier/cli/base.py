@@ -80,7 +80,7 @@ class _Group(zh.Group):
             raise _Failed(exc) from exc
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(name="dossier", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
              epilog=config_mod.settings_help())
 @click.option("--home", type=click.Path(file_okay=False), default=None,
               help="主目录（含 inbox/、archive/、templates/、dossier.toml）。默认取 DOSSIER_HOME，再取当前目录。")
