@@ -5,6 +5,7 @@ Bridges the archive's plain records to the pure checklist; no I/O of its own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from dossier.archive import Snapshot
@@ -61,18 +62,55 @@ def item_name(item_id: str) -> str:
         return item_id
 
 
+@dataclass(frozen=True)
+class ItemCell:
+    """A status cell of the overview: ``status`` names its colour (a checklist status id, or
+    ``complete``/``not_complete`` for the whole dossier), ``label`` is what it says (Chinese), and
+    ``problems`` the item's problems. ``str()`` gives the full text; ``short()`` the text a cell shows."""
+
+    status: str
+    label: str
+    problems: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.label}：{'；'.join(self.problems)}" if self.problems else self.label
+
+    def short(self, limit: int = 40) -> str:
+        """All of it when it fits ``limit`` characters, else the first problem and how many there are."""
+        text = str(self)
+        if len(text) <= limit:
+            return text
+        more = f"（共 {len(self.problems)} 条）" if len(self.problems) > 1 else ""
+        first = f"{self.label}：{self.problems[0]}"
+        room = limit - len(more)
+        return (first if len(first) <= room else first[:room - 1] + "…") + more
+
+
+#: Columns of the overview before the checklist items; the first two identify the client.
+OVERVIEW_COLUMNS = ("档案编号", "公司名称", "统一社会信用代码", "版本", "核查基准日", "担保品种", "担保金额（元）",
+                    "期限（月）", "是否齐全")
+
+
 def overview_rows(statuses: list[dict]) -> tuple[list[str], list[list]]:
-    """A sheet across clients: one row per client, one column per checklist item (status in Chinese)."""
+    """A sheet across clients: one row per client, one column per checklist item.
+
+    ``statuses`` are ``client_status`` results. An item's cell is an ``ItemCell`` (its status in Chinese
+    and its problems), as is the "是否齐全" cell; the other cells are plain values.
+    """
     ids = list(load_checklist().ids)
-    header = ["档案编号", "公司名称", "统一社会信用代码", "版本", "核查基准日", "担保品种", "期限（月）", "是否齐全",
-              *[item_name(i) for i in ids], "问题"]
+    header = [*OVERVIEW_COLUMNS, *[item_name(i) for i in ids]]
     rows = []
     for s in statuses:
         by_id = {i["item"]: i for i in s["items"]}
-        problems = [f"{item_name(i['item'])}：{p}" for i in s["items"] for p in i["problems"]]
+        case = s.get("case") or {}
+        product = case.get("product")
+        cells = []
+        for item_id in ids:
+            item = by_id.get(item_id)
+            cells.append(ItemCell(item["status"], STATUS_ZH.get(item["status"], item["status"]),
+                                  tuple(item["problems"])) if item else "")
         rows.append([s["client"], s["name"], s["credit_code"], s["version"], s["as_of"],
-                     PRODUCT_ZH.get(s["case"]["product"], s["case"]["product"] or ""), s["case"]["term_months"],
-                     "齐全" if s["complete"] else "不齐全",
-                     *[STATUS_ZH.get(by_id[i]["status"], "") if i in by_id else "" for i in ids],
-                     "；".join(problems)])
+                     PRODUCT_ZH.get(product, product or ""), case.get("amount"), case.get("term_months"),
+                     ItemCell("complete", "齐全") if s["complete"] else ItemCell("not_complete", "不齐全"),
+                     *cells])
     return header, rows
