@@ -56,3 +56,26 @@ def test_overview_cells_are_values_never_formulas(tmp_path):
     sheet = load_workbook(target).active
     assert [c.value for c in sheet[2]] == ['=HYPERLINK("http://x")', "=1+1"]
     assert all(c.data_type == "s" for c in sheet[2])
+
+
+def test_the_demo_home_leaves_git_status_clean(tmp_path):
+    """`make demo` uses the repository as the home: .gitignore covers everything it and the README's
+    examples write there (issue 10, finding 14)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / ".gitignore", repo / ".gitignore")
+    git = ["git", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    for args in (["init"], ["samples", "inbox"], ["ingest"], ["overview", "--out", str(repo / "总览.xlsx")],
+                 ["overview", "--out", str(repo / "总览.csv")]):
+        out = dossier_cli(repo, *args, cwd=repo)  # as `make demo` runs, in the repository
+        assert out.returncode == 0, (args, out.stdout, out.stderr)
+    written = [p for p in repo.rglob("*") if p.is_file() and ".git" not in p.relative_to(repo).parts[:1]]
+    assert len(written) > 10, written  # the demo did write its home: templates, inbox, archive, state
+    status = subprocess.run([*git, "status", "--porcelain", "--untracked-files=all"], capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    assert status == ["?? .gitignore"], status
