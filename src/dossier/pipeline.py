@@ -178,9 +178,13 @@ class Pipeline:
 
     # -- one pass over the inbox: scan, settle, group -----------------------
     def pass_once(self) -> tuple[list[Outcome], list[Entry]]:
+        self._waits, self._due = {}, []
+        tidied = intake.tidy(self.config.inbox, max(self.config.settle_seconds, 1.0), self.config.stale_seconds)
+        for rel in tidied.removed:
+            log.info("收件箱整理：已删除 %s", rel)
+        self._waits.update(tidied.reported)  # shown in the receipt; nothing to wait for
         entries = intake.scan(self.config.inbox)
         self.settle.prune({e.rel for e in entries})
-        self._waits, self._due = {}, []
         ready: list[Entry] = []
         pending: list[Entry] = []
         outcomes: list[Outcome] = []

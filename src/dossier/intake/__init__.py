@@ -9,6 +9,8 @@ from . import identity
 from .claim import claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, set_aside, write_receipt
 from .events import InboxEvents
 from .scan import RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
+from .tidy import Tidied, tidy
 
-__all__ = ["Entry", "identity", "InboxEvents", "RECEIPT_NAME", "RESERVED_DIRS", "SettleTracker", "claim", "done", "ignored",
-           "new_batch_dir", "recover_claims", "release", "remove_batch_dir", "scan", "set_aside", "write_receipt"]
+__all__ = ["Entry", "InboxEvents", "RECEIPT_NAME", "RESERVED_DIRS", "SettleTracker", "Tidied", "claim", "done",
+           "identity", "ignored", "new_batch_dir", "recover_claims", "release", "remove_batch_dir", "scan",
+           "set_aside", "tidy", "write_receipt"]
