@@ -271,8 +271,10 @@ def test_amend_from_the_command_line_prints_the_refusal(issued, tmp_path, home):
     from conftest import dossier_cli
 
     archive, cid = issued
+    head = archive.store.reader(cid).head
     csv = tmp_path / "核查表.docx"
     csv.write_text("a,b\n1,2\n", encoding="utf-8")
     out = dossier_cli(home.home, "amend", cid, "完整性核查表.docx", "--file", str(csv), "--note", "更正")
     assert out.returncode == 2, out.stdout + out.stderr
     assert "不是 Word 文档" in out.stderr and str(csv) in out.stderr and "Traceback" not in out.stderr
+    assert archive.store.reader(cid).head == head

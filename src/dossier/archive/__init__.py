@@ -4,6 +4,7 @@
 ``records``   the dossier's logical paths and records (documents, extracted JSON, snapshots)
 ``dossier``   ``Archive``: dossier semantics on the store (batches, superseded documents, case data,
               issued reports and amendments, history)
+``issued``    what an issued report freezes: update copies, what an amendment must be (rules 第十九条)
 ``accesslog`` the access log kept in each object's ``logs/`` (outside versions)
 """
 

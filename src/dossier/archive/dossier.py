@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
-import zipfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 from dossier.archive import ocfl
+from dossier.archive.issued import place_reports, store_amendment
 from dossier.archive.records import (
     DOCUMENTS,
     Document,
@@ -37,7 +36,7 @@ from dossier.archive.records import (
     utc_now,
 )
 from dossier.config import Config
-from dossier.errors import AmendmentRefused, ClientNotFound, UsageError
+from dossier.errors import ClientNotFound, UsageError
 from dossier.models import Outcome
 from dossier.naming import client_id_for, name_key, safe_segment, unique_name
 from dossier.rules import load_doctypes
@@ -256,7 +255,7 @@ class Archive:
         """Write dossier.json and the derived files (reports) of the new state, then commit.
 
         Returns the new version, or None when nothing changed (nothing is written then).
-        An issued report is never regenerated in place (see ``_place_reports``); ``issuing`` is the
+        An issued report is never regenerated in place (see ``issued.place_reports``); ``issuing`` is the
         report this version issues. The new head's snapshot is built from memory (the documents of the
         head built upon and the records staged here) and kept: ``head(client)`` then returns it without
         reading anything back.
@@ -271,7 +270,7 @@ class Archive:
         docs = self._working_documents(client, builder, staged, base)
         if self.derive is not None:
             derived = self._derive(client, meta, docs, builder.version_name)
-            if self._place_reports(builder, meta, derived, issuing):
+            if place_reports(builder, meta, derived, issuing):
                 builder.add_bytes(DOSSIER_JSON, dumps(meta))  # it records the update copies made
         version = builder.commit(message, self.config.operator, self.config.operator_address, created=now)
         reader = builder.committed
@@ -403,49 +402,11 @@ class Archive:
             return self._finish(builder, client, meta, {}, f"修改业务信息：{said}", now)
 
     # -- issued reports and amendments (rules 第十九条) ----------------------
-    #: An update copy of an issued report: ``reports/<name>（签发后更新N）.docx``, N = 1, 2, ...
-    UPDATE_COPY = "（签发后更新{n}）"
-
     def _derive(self, client: str, meta: dict, docs: list[Document], version: str) -> dict[str, bytes]:
         """The derived files (reports) of a state, as the version ``version`` shows them."""
         snap = Snapshot(client=client, name=meta.get("name") or client, credit_code=meta.get("credit_code"),
                         version=version, created=iso_utc(utc_now()), meta=meta, documents=tuple(docs))
         return self.derive(snap)
-
-    def _place_reports(self, builder: "ocfl.VersionBuilder", meta: dict, derived: dict[str, bytes],
-                       issuing: str | None) -> bool:
-        """Put the fresh reports into the version being built. Returns whether ``meta`` changed.
-
-        A report not issued is a draft, regenerated in every version. An issued report and its update
-        copies are never written again: when what the report says changed since the last of them (its
-        ``content``, the fingerprint of the values it shows, the version header aside; the bytes when
-        no fingerprint is known), the fresh render becomes a new file ``…（签发后更新N）.docx``, recorded
-        under the report's ``updates`` in dossier.json. Issuing a report changes nothing it says: the
-        version that issues it makes no update copy of it.
-        """
-        issued = meta.get("issued") or {}
-        taken: set[str] | None = None
-        changed = False
-        for path, data in derived.items():
-            entry = issued.get(path)
-            if entry is None:
-                builder.add_bytes(path, data)
-                continue
-            if path == issuing:
-                continue
-            if _says_the_same(data, (entry.get("updates") or [entry])[-1]):
-                continue
-            updates = entry.setdefault("updates", [])
-            if taken is None:
-                taken = {name_key(p) for p in builder.state}
-            stem, dot, ext = path.rpartition(".")
-            copy = unique_name(f"{stem}{self.UPDATE_COPY.format(n=len(updates) + 1)}{dot}{ext}", taken)
-            taken.add(name_key(copy))
-            digest = builder.add_bytes(copy, data)
-            updates.append({"path": copy, "version": builder.version_name, "sha512": digest.lower(),
-                            "content": getattr(data, "content", None)})
-            changed = True
-        return changed
 
     def _issued_content(self, client: str, builder: "ocfl.VersionBuilder", meta: dict, path: str) -> str | None:
         """The fingerprint of what the report at ``path`` of the head says, when a render of the head
@@ -493,44 +454,8 @@ class Archive:
             meta = self._meta_in(builder, client)
             if path not in meta.get("issued", {}):
                 raise UsageError(f"报告 {path} 尚未签发，无需走修订流程。签发请用 `dossier issue {client} {path}`。")
-            try:
-                data = new_file.read_bytes()  # read once: what is checked is what is stored
-            except OSError as exc:
-                raise AmendmentRefused(f"修订文件 {new_file} 无法读取（{exc.strerror or exc}）。"
-                                       "请检查文件权限，或先把文件复制到本机再提交。") from exc
-            problem = word_document_problem(data)
-            if problem:
-                raise AmendmentRefused(f"修订文件 {new_file} 不是 Word 文档（.docx）：{problem}。扩展名不能说明文件格式；"
-                                       "请在 Word 或 WPS 中打开修订稿，用“另存为 → Word 文档（*.docx）”保存后再提交。")
-            issued = meta["issued"][path]
-            amendments = meta.setdefault("amendments", [])
-            digest = hashlib.sha512(data).hexdigest()
-            if digest == issued["sha512"].lower():
-                raise AmendmentRefused(f"修订文件 {new_file} 与已签发的原报告 {path} 完全相同（逐字节一致），没有任何修改，"
-                                       "未形成修订。请提交改过的修订稿；如果原报告无需更改，则不必修订。")
-            same = next((a for a in amendments if a["original"] == path and a["sha512"].lower() == digest), None)
-            if same is not None:
-                raise AmendmentRefused(f"修订文件 {new_file} 与 {same['at']} 已保存的修订稿 {same['amended']} 完全相同，"
-                                       "未重复保存。如需再次修订，请提交改过的文件。")
-            number = 1 + sum(1 for a in amendments if a["original"] == path)
-            stem, dot, ext = path[len(REPORTS):].rpartition(".")
-            amended = unique_name(f"{REPORTS}{stem}_修订{number}{dot}{ext}", {name_key(p) for p in builder.state})
-            builder.add_bytes(amended, data)
-            note_path = unique_name(f"{NOTES}{now:%Y%m%d}_{stem}_修订{number}说明.txt",
-                                    {name_key(p) for p in builder.state})
-            builder.add_bytes(note_path, (
-                f"修订说明\n"
-                f"客户：{meta.get('name') or client}（{client}）\n"
-                f"原报告：{path}（{issued['issued_at']} 由 {issued['issued_by']} 签发，原件保持不变）\n"
-                f"原报告 SHA-512：{issued['sha512']}\n"
-                f"修订文件：{amended}\n"
-                f"修订文件 SHA-512：{digest}\n"
-                f"修订人：{self.config.operator}\n"
-                f"时间：{iso_utc(now)}\n"
-                f"修改内容及原因：\n{note.strip()}\n"
-            ).encode("utf-8"))
-            amendments.append({"original": path, "amended": amended, "note": note_path, "sha512": digest,
-                               "by": self.config.operator, "at": iso_utc(now), "reason": note.strip()})
+            amended, note_path = store_amendment(builder, meta, client, path, new_file, note.strip(),
+                                                 self.config.operator, now)
             version = self._finish(builder, client, meta, {}, f"修订报告 {path}（附说明 {note_path}）", now)
         return version, amended, note_path
 
@@ -567,33 +492,3 @@ class Archive:
 
     def object_path(self, client: str) -> Path:
         return self.store.object_path(client)
-
-
-def _says_the_same(data: bytes, last: dict) -> bool:
-    """Whether a fresh render says what the last issued file (or update copy) ``last`` says: the same
-    fingerprint of the values shown when both are known, else the same bytes."""
-    content = getattr(data, "content", None)
-    if content is not None and last.get("content"):
-        return content == last["content"]
-    return hashlib.sha512(data).hexdigest() == str(last.get("sha512", "")).lower()
-
-
-#: The parts every Word .docx (Office Open XML WordprocessingML package) holds.
-WORD_PARTS = ("[Content_Types].xml", "word/document.xml")
-
-
-def word_document_problem(data: bytes) -> str | None:
-    """Why ``data`` is not a Word .docx (in Chinese), or None when it is one: a zip holding WORD_PARTS."""
-    if not data:
-        return "文件是空的"
-    if not data.startswith(b"PK"):
-        return "文件内容不是 Word 格式（可能是改了扩展名的 CSV、PDF、旧版 .doc 或文本文件）"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return "文件是损坏的或不完整的压缩包（可能没有复制完整）"
-    missing = [part for part in WORD_PARTS if part not in names]
-    if missing:
-        return f"压缩包中缺少 Word 文档必需的 {'、'.join(missing)}（可能是 Excel、PowerPoint 或其他压缩文件）"
-    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Self
 
 from dossier.archive import Snapshot
 from dossier.checks import STATUS_ZH
@@ -24,7 +25,7 @@ class Rendered(bytes):
 
     content: str
 
-    def __new__(cls, data: bytes, content: str) -> "Rendered":
+    def __new__(cls, data: bytes, content: str) -> Self:
         self = super().__new__(cls, data)
         self.content = content
         return self
