@@ -472,3 +472,43 @@ def test_libreoffice_edited_template_still_works(tmp_path):
         assert template_check.check_template(out / name) == []
     text = docx_text(reports.render(COMPLETENESS, completeness(), out))
     assert "杭州恒远机械有限公司" in text and "第40项问题说明" in text and "经营异常名录<&>已移出" in text
+
+
+# -- the fingerprint an issued report is compared by (issue 10, finding 3) --------------------------
+
+def test_report_fingerprint_ignores_the_version_header_and_nothing_else(home, tmp_path):
+    """A dossier's reports at two versions differ in bytes (the header) but say the same; a case change
+    shows in the completeness report and not in the archive index; a restyled user template says the same."""
+    import dataclasses
+
+    from docx.shared import Pt
+
+    from conftest import ingest
+    import dossier_factory as samples
+    from dossier.archive import Archive
+    from dossier.outputs import REPORT_PATHS, report_files
+
+    company = samples.make_company(71, short="润达纸业")
+    samples.business_licence_pdf(company, home.inbox / company.short / "营业执照.pdf")
+    samples.balance_sheet_pdf(company, 2025, home.inbox / company.short / "2025资产负债表.pdf")
+    ingest(home)
+    snap = Archive(home).snapshot(company.short)
+    first = report_files(snap)
+    later = report_files(dataclasses.replace(snap, version="v9"))
+    for path in REPORT_PATHS.values():
+        assert bytes(first[path]) != bytes(later[path])  # the version header differs
+        assert first[path].content == later[path].content  # what the report says does not
+    meta = {**snap.meta, "case": {**(snap.meta.get("case") or {}), "amount": 8_000_000}}
+    amended = report_files(dataclasses.replace(snap, meta=meta))
+    assert amended[REPORT_PATHS["completeness"]].content != first[REPORT_PATHS["completeness"]].content
+    assert amended[REPORT_PATHS["index"]].content == first[REPORT_PATHS["index"]].content
+
+    styled = tmp_path / "templates"
+    styled.mkdir()
+    doc = Document(str(reports.default_template(INDEX)))
+    doc.styles["Normal"].font.size = Pt(9)  # restyled
+    doc.paragraphs[0].insert_paragraph_before("（本公司存档用）")  # a user's own line, no variable
+    doc.save(styled / INDEX)
+    restyled = report_files(snap, styled)
+    assert bytes(restyled[REPORT_PATHS["index"]]) != bytes(first[REPORT_PATHS["index"]])
+    assert restyled[REPORT_PATHS["index"]].content == first[REPORT_PATHS["index"]].content
