@@ -49,8 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 为关闭），结果记入 "
             "`.dossier/fixity.log.jsonl`", float),
     Setting("user", "", "写入版本记录的操作人（为空时取当前系统用户）"),
-    Setting("time_zone", "", "显示时间所用的时区（IANA 名称，如 `Asia/Shanghai`）；为空时用本机时区。"
-            "屏幕上显示该时区的本地时间，JSON 输出带该时区偏移的 ISO 8601 时间"),
+    Setting("time_zone", "", "屏幕上显示时间所用的时区（IANA 名称，如 `Asia/Shanghai`）；为空时用本机时区。"
+            "`--json` 中的时间保持档案记录的原值（ISO 8601，带时区偏移）"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -130,8 +130,8 @@ class Config:
 
     @property
     def work(self) -> Path:
-        """Claimed files wait here; inside the inbox so the claim is a same-filesystem rename."""
-        return self.inbox / ".dossier-work"
+        """Private copies of claimed files, read instead of the inbox's (outside the clerks' share)."""
+        return self.state_dir / "work"
 
     @property
     def failed(self) -> Path:

@@ -215,11 +215,6 @@ class Catalog:
         return [{"client": c, "name": n or "", "credit_code": code or "", "folders": json.loads(f) if f else []}
                 for c, n, code, f in rows]
 
-    def version_names(self, client: str) -> list[str]:
-        """The client's version names in order (``v1``, ``v2`` ...), as the catalog holds them."""
-        rows = self.db.execute("SELECT version FROM versions WHERE client = ? ORDER BY number", (client,))
-        return [r[0] for r in rows]
-
     def clients_holding(self, sha512: str) -> list[str]:
         """Clients that hold a document with these bytes (any version's head path)."""
         rows = self.db.execute("SELECT DISTINCT client FROM documents WHERE lower(sha512) = lower(?) ORDER BY client",

@@ -51,7 +51,8 @@ class Ctx:
         """``1`` / ``v1`` as the client's version name, refused in plain words when it has no such version."""
         if value is None:
             return None
-        return lookup.resolve_version(value, client, pipe.catalog.version_names(client))
+        known = [v.name for v in pipe.archive.store.reader(client).versions()]  # the archive, never a stale cache
+        return lookup.resolve_version(value, client, known)
 
     # times: local in the configured zone for people, ISO 8601 with that offset for JSON
     def when(self, value, zone_name: bool = False) -> str:
