@@ -208,3 +208,10 @@ def test_an_unknown_time_zone_is_a_chinese_configuration_error(demo, monkeypatch
     result = run("list", ok=False)
     assert result.exit_code == 2 and "Asia/Beijing" in result.output and "Asia/Shanghai" in result.output
     assert "dossier.toml" in result.output
+
+
+def test_show_names_fields_in_chinese(demo):
+    env, companies = demo
+    text = run("show", "瑞丰纺织").output
+    assert f"单位名称：{companies['瑞丰纺织'].name}" in text and f"统一社会信用代码：{companies['瑞丰纺织'].credit_code}" in text
+    assert "company_name" not in text and "credit_code" not in text

@@ -262,3 +262,12 @@ def test_json_times_always_carry_an_offset():
     assert out["versions"][0]["created"] == "2026-03-31T06:34:13Z"  # stored values with an offset: verbatim
     assert out["time"] == "2026-03-31T14:34:13+08:00"
     assert out["as_of"] == "2026-03-31" and out["note"] == "2026-03-31T06:34:13"  # not a time key
+
+
+def test_document_fields_for_people():
+    lines = lookup.document_fields("application_form", {"product": "project_finance", "term_months": 24,
+                                                        "agent": None, "company_name": "苏州瑞丰纺织有限公司"})
+    assert lines == [("担保品种", "项目融资担保"), ("期限（月）", "24"), ("单位名称", "苏州瑞丰纺织有限公司")]
+    assert lookup.document_fields("audit_report", {"opinion": "standard", "year": 2025, "years": [2025]}) == [
+        ("审计意见类型", "无保留意见"), ("年度", "2025")]
+    assert ("所属年度", "2024、2025") in lookup.document_fields("audit_report", {"year": 2025, "years": [2024, 2025]})

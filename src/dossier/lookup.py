@@ -176,6 +176,33 @@ def statuses(option: str = "--only") -> Vocabulary:
     return _vocabulary("核查状态", option, ((k, v, ()) for k, v in STATUS_ZH.items()))
 
 
+def field_text(doc_type: str | None, key: str, value) -> tuple[str, str]:
+    """A document field as people read it: its Chinese label and value (a choice id such as
+    ``equipment_finance`` or ``standard`` by its Chinese name from doctypes.toml, lists joined)."""
+    from dossier.rules import FIELD_ZH, load_doctypes
+
+    label = FIELD_ZH.get(key, "所属年度" if key == "years" else key)
+    rules = load_doctypes()
+    choices = rules[doc_type].choices.get(key, {}) if doc_type in rules else {}
+    if isinstance(value, list):
+        return label, "、".join(str(v) for v in value)
+    if isinstance(value, str) and choices.get(value):
+        return label, choices[value][0]
+    return label, str(value)
+
+
+def document_fields(doc_type: str | None, fields: Mapping | None) -> list[tuple[str, str]]:
+    """A document's fields as (Chinese label, value) lines: empty values left out, and ``years`` only
+    when it says more than ``year`` (a record covering several years)."""
+    fields = fields or {}
+    out = []
+    for key, value in fields.items():
+        if value is None or (key == "years" and list(value or []) in ([], [fields.get("year")])):
+            continue
+        out.append(field_text(doc_type, key, value))
+    return out
+
+
 # --- versions ----------------------------------------------------------------------------------------
 
 _VERSION = re.compile(r"(?:v|第)?\s*0*(\d{1,9})\s*版?", re.IGNORECASE)
@@ -198,5 +225,5 @@ def resolve_version(value: str, client: str, known: list[str]) -> str:
     raise UsageError(f"{client} 没有第 {name[1:]} 版 {name}（{have}）。版本列表见 `dossier history {client}`。")
 
 
-__all__ = ["MAX_SUGGESTIONS", "Vocabulary", "doc_types", "products", "resolve_client", "resolve_version", "statuses",
+__all__ = ["MAX_SUGGESTIONS", "Vocabulary", "doc_types", "document_fields", "field_text", "products", "resolve_client", "resolve_version", "statuses",
            "suggest", "version_name"]

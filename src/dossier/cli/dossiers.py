@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from dossier.lookup import document_fields
+
 from .base import JSON_HELP, Ctx, cli, emit_json
 from .intake import kind_label
 from .zh import AmountType, DateType, TermType, VocabularyType
@@ -58,9 +60,8 @@ def show(obj: Ctx, client: str, as_json: bool) -> None:
     click.echo(f"当前版本：{snap.version}（{obj.when(snap.created)}）  位置：{path}")
     for d in snap.documents:
         click.echo(f"  {d.path}  ←  {d.source}  ({kind_label(d.doc_type, d.confidence)}, {d.pages or '?'} 页, 自 {d.version})")
-        for key, value in (d.fields or {}).items():
-            if value is not None:
-                click.echo(f"      {key}: {value}")
+        for label, text in document_fields(d.doc_type, d.fields):
+            click.echo(f"      {label}：{text}")
 
 
 @cli.command()
