@@ -215,3 +215,11 @@ def test_show_names_fields_in_chinese(demo):
     text = run("show", "瑞丰纺织").output
     assert f"单位名称：{companies['瑞丰纺织'].name}" in text and f"统一社会信用代码：{companies['瑞丰纺织'].credit_code}" in text
     assert "company_name" not in text and "credit_code" not in text
+
+
+def test_verify_names_problems_in_chinese(demo):
+    env, companies = demo
+    content = env / "archive" / "瑞丰纺织" / "v1" / "content" / "documents"
+    (content / "营业执照.pdf").write_bytes(b"tampered")
+    result = run("verify", "瑞丰", ok=False)
+    assert result.exit_code == 1 and "[已损坏]" in result.output and "[damaged]" not in result.output

@@ -10,6 +10,9 @@ from dossier.pipeline import Pipeline, is_home
 
 from .base import Ctx, cli
 
+#: Kinds of fixity problems (``ocfl.Problem.kind``) as people read them.
+PROBLEM_ZH = {"damaged": "已损坏", "missing": "缺失", "extra": "多余文件", "inventory": "清单有误"}
+
 
 @cli.group()
 def templates() -> None:
@@ -101,7 +104,7 @@ def verify(obj: Ctx, client: str | None) -> None:
             if problems:
                 damaged += len(problems)
                 for p in problems:
-                    click.echo(f"损坏  {root / p.path}  [{p.kind}] {p.detail}")
+                    click.echo(f"损坏  {root / p.path}  [{PROBLEM_ZH.get(p.kind, p.kind)}] {p.detail}")
             else:
                 click.echo(f"完好  {cid}")
     finally:
