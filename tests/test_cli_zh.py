@@ -223,3 +223,9 @@ def test_verify_names_problems_in_chinese(demo):
     (content / "营业执照.pdf").write_bytes(b"tampered")
     result = run("verify", "瑞丰", ok=False)
     assert result.exit_code == 1 and "[已损坏]" in result.output and "[damaged]" not in result.output
+
+
+@pytest.mark.parametrize("query", ["../x", "a/b", ".hidden", "extensions"])
+def test_a_query_that_cannot_be_an_id_is_just_not_found(demo, query):
+    result = run("show", query, ok=False)
+    assert result.exit_code == 2 and "找不到客户" in result.output and "对象" not in result.output

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Protocol
 
-from dossier.errors import ClientNotFound, UsageError
+from dossier.errors import ClientNotFound, DossierError, UsageError
 
 #: At most this many candidates are named when a query fits several clients.
 MAX_CANDIDATES = 8
@@ -73,7 +73,7 @@ def resolve_client(index: ClientIndex, query: str, also_exists=None) -> str:
         raise ClientNotFound(f"请给出客户（{HOW}）。")
     clients = _clients(index)
     exact = [c for c in clients if q in c.names or (c.credit_code and c.credit_code == q.upper())]
-    if not exact and also_exists is not None and also_exists(query.strip()):
+    if not exact and also_exists is not None and _exists(also_exists, query.strip()):
         return query.strip()
     for found in (exact, [c for c in clients if any(n.startswith(q) for n in c.names)],
                   [c for c in clients if any(q in n for n in c.names)]):
@@ -87,6 +87,13 @@ def resolve_client(index: ClientIndex, query: str, also_exists=None) -> str:
     close = suggest(q, clients)
     hint = f"您是否要找 {'、'.join(close)}？" if close else "全部客户见 `dossier list`。"
     raise ClientNotFound(f"找不到客户“{query.strip()}”。{hint}（{HOW}。）")
+
+
+def _exists(also_exists, name: str) -> bool:
+    try:
+        return bool(also_exists(name))
+    except DossierError:  # not even a possible id (``../x``): just no such client
+        return False
 
 
 def suggest(query: str, clients: Iterable[_Client], n: int = MAX_SUGGESTIONS) -> list[str]:
