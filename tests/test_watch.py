@@ -25,7 +25,7 @@ def sha512(path: Path) -> str:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Files still to be dealt with, including those claimed into inbox/.dossier-work/.
+    """Files still to be dealt with (a claimed file stays in the inbox until the archive holds it).
 
     os.walk, not rglob: the watcher removes work folders while we look (walk skips what vanished).
     """
@@ -224,7 +224,8 @@ def test_sigterm_during_ocr_of_a_long_scan_stops_quickly_and_keeps_the_file(home
     target = home / "inbox" / company.short / "整本扫描.pdf"
     target.parent.mkdir()
     os.rename(staged, target)
-    wait_until(lambda: not target.exists(), 30, "the scan to be claimed")
+    work = home / ".dossier" / "work"  # the private copy read instead of the inbox's file
+    wait_until(lambda: work.is_dir() and any(p.is_file() for p in work.rglob("*")), 30, "the scan to be claimed")
     time.sleep(4)  # OCR is under way
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)

@@ -10,7 +10,10 @@ import re
 import unicodedata
 
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_MAX_CHARS = 80  # 80 CJK characters = 240 bytes in UTF-8, under the 255-byte limit of ext4/NTFS
+#: A segment's limit in UTF-8 bytes: file systems count bytes (255), and suffixes are added to
+#: archive names (``.json``, `` (2)``, ``_v12``, ``.reason.txt``), so a name leaves room for them.
+MAX_SEGMENT_BYTES = 180
+_MAX_CHARS = 80  # readable names; MAX_SEGMENT_BYTES is the hard limit
 RESERVED_IDS = {"extensions"}
 
 
@@ -36,12 +39,15 @@ def safe_segment(name: str, fallback: str = "未命名") -> str:
     name = _FORBIDDEN.sub("_", name).strip(" .")
     if name in ("", ".", ".."):
         name = fallback
-    if len(name) > _MAX_CHARS:
+    if len(name) > _MAX_CHARS or len(name.encode("utf-8")) > MAX_SEGMENT_BYTES:
         stem, dot, ext = name.rpartition(".")
-        if dot and 0 < len(ext) <= 8:
-            name = stem[: _MAX_CHARS - len(ext) - 1] + "." + ext
-        else:
-            name = name[:_MAX_CHARS]
+        if not (dot and stem and 0 < len(ext) <= 8):
+            stem, dot, ext = name, "", ""
+        tail = dot + ext
+        chars, room = _MAX_CHARS - len(tail), MAX_SEGMENT_BYTES - len(tail.encode("utf-8"))
+        while stem and (len(stem) > chars or len(stem.encode("utf-8")) > room):
+            stem = stem[:-1]  # whole characters: a UTF-8 sequence is never cut
+        name = (stem.rstrip(" .") or fallback) + tail
     return name
 
 

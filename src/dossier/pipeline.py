@@ -189,7 +189,10 @@ class Pipeline:
         pending: list[Entry] = []
         outcomes: list[Outcome] = []
         for entry in entries:
-            if entry.is_link:
+            if entry.too_deep:
+                outcomes.append(self._quarantine(entry, f"文件夹层级过深（超过 {intake.MAX_DEPTH} 层），整个文件夹未处理。"
+                                                        "请把其中的文件直接放入客户文件夹后重新放入收件箱。"))
+            elif entry.is_link:
                 outcomes.append(self._set_aside_link(entry))
             elif self._ready(entry):
                 ready.append(entry)
@@ -253,6 +256,18 @@ class Pipeline:
             return False
         return True
 
+    def _quarantine(self, entry: Entry, reason: str, claimed: Path | None = None) -> Outcome:
+        dest = self._set_aside(entry, self.config.failed, reason, QUARANTINE_TITLE, claimed)
+        return Outcome(entry.incoming.source, "quarantined", reason, moved_to=self._rel(dest))
+
+    def _set_aside(self, entry: Entry, root: Path, reason: str, title: str, claimed: Path | None = None) -> Path:
+        """``intake.set_aside``, but a file that cannot be moved stays where it is, logged: the pass goes on."""
+        try:
+            return intake.set_aside(entry, root, reason, title, claimed)
+        except OSError as exc:
+            log.error("无法把 %s 移入 %s（%s）；文件留在原处。原因：%s", entry.incoming.source, root.name, exc, reason)
+            return entry.path
+
     def _set_aside_link(self, entry: Entry) -> Outcome:
         try:
             target = str(entry.path.readlink())
@@ -260,8 +275,7 @@ class Pipeline:
             target = "?"
         reason = (f"这是一个符号链接（指向 {target}），系统不会跟随链接读取其他位置的文件。"
                   "请把文件本身复制到收件箱。")
-        dest = intake.set_aside(entry.path, entry, self.config.failed, reason, QUARANTINE_TITLE)
-        return Outcome(entry.incoming.source, "quarantined", reason, moved_to=self._rel(dest))
+        return self._quarantine(entry, reason)
 
     # -- the stages of a group --------------------------------------------
     def run(self, group: Group) -> list[Outcome]:
@@ -275,7 +289,19 @@ class Pipeline:
         return group.outcomes
 
     def _claim(self, group: Group) -> None:
-        group.claimed = [Claimed(e, p) for e in group.entries if (p := intake.claim(e, group.work)) is not None]
+        claimed = []
+        for entry in group.entries:
+            try:
+                got = intake.claim(entry, group.work)
+            except OSError as exc:  # one bad path never stops the pass: it stays, reported
+                log.error("无法收取 %s：%s", entry.incoming.source, exc)
+                group.outcomes.append(Outcome(entry.incoming.source, "pending", f"暂时无法收取（{exc}），稍后重试"))
+                continue
+            if isinstance(got, intake.Refused):
+                group.outcomes.append(self._quarantine(entry, got.reason))
+            elif got is not None:
+                claimed.append(Claimed(entry, got))
+        group.claimed = claimed
 
     def _read(self, group: Group) -> None:
         """Read the group's files together (their scanned pages share the OCR pool), then understand each."""
@@ -288,8 +314,7 @@ class Pipeline:
             source = item.entry.incoming.source
             result = results[n] if n < len(results) else None
             if isinstance(result, ReadError):
-                dest = intake.set_aside(item.path, item.entry, self.config.failed, result.message, QUARANTINE_TITLE)
-                group.outcomes.append(Outcome(source, "quarantined", result.message, moved_to=self._rel(dest)))
+                group.outcomes.append(self._quarantine(item.entry, result.message, item.path))
             elif result is None:  # the service is stopping: back to the inbox, untouched
                 intake.release(item.path, group.work, self.config.inbox)
                 group.outcomes.append(Outcome(source, "pending", "服务停止，下次启动时处理"))
@@ -349,7 +374,7 @@ class Pipeline:
         group.clients = dict(routed)
 
     def _unsorted(self, group: Group, item: Claimed, reason: str) -> None:
-        dest = intake.set_aside(item.path, item.entry, self.config.unsorted, reason, UNSORTED_TITLE)
+        dest = self._set_aside(item.entry, self.config.unsorted, reason, UNSORTED_TITLE, item.path)
         group.outcomes.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))
 
     def _clients_named(self, name: str) -> list[str]:
@@ -410,7 +435,7 @@ class Pipeline:
                                            client) for i in items]
                 continue
             for item in items:
-                intake.done(item.path, group.work)
+                intake.done(item.path, item.entry)
             notes = {i.entry.incoming.source: i.note for i in items if i.note}
             group.outcomes += [replace(o, reason=notes[o.source]) if o.source in notes and not o.reason else o
                                for o in outcomes]

@@ -6,11 +6,12 @@ holding it is durable, and anything left there by a crash goes back to the inbox
 """
 
 from . import identity
-from .claim import claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, set_aside, write_receipt
+from .claim import (Refused, claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, safe_folder,
+                    set_aside, write_receipt)
 from .events import InboxEvents
-from .scan import RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
+from .scan import MAX_DEPTH, RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
 from .tidy import Tidied, tidy
 
-__all__ = ["Entry", "InboxEvents", "RECEIPT_NAME", "RESERVED_DIRS", "SettleTracker", "Tidied", "claim", "done",
-           "identity", "ignored", "new_batch_dir", "recover_claims", "release", "remove_batch_dir", "scan",
-           "set_aside", "tidy", "write_receipt"]
+__all__ = ["Entry", "InboxEvents", "MAX_DEPTH", "RECEIPT_NAME", "RESERVED_DIRS", "Refused", "SettleTracker",
+           "Tidied", "claim", "done", "identity", "ignored", "new_batch_dir", "recover_claims", "release",
+           "remove_batch_dir", "safe_folder", "scan", "set_aside", "tidy", "write_receipt"]

@@ -42,24 +42,39 @@ class Entry:
     mtime_ns: int
     ctime_ns: int
     is_link: bool = False
+    dev: int = 0
+    ino: int = 0
+    too_deep: bool = False  # a folder nested deeper than MAX_DEPTH, not walked
+
+    def same_file(self, st: os.stat_result) -> bool:
+        """``st`` (an fstat or lstat) is the file that settled: same inode, size and modification time."""
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == (self.dev, self.ino, self.size, self.mtime_ns)
 
     @property
     def path(self) -> Path:
         return self.incoming.path
 
 
+#: Folders below the inbox deeper than this are not walked: the folder at the limit is set aside whole.
+MAX_DEPTH = 12
+
+
 def scan(inbox: Path) -> list[Entry]:
-    """Every candidate file under the inbox, never following symbolic links."""
+    """Every candidate file under the inbox, never following symbolic links.
+
+    Iterative, so no nesting can exhaust the stack; a folder nested deeper than :data:`MAX_DEPTH`
+    comes back as one entry with ``too_deep`` set, for the caller to set aside."""
     out: list[Entry] = []
     if not inbox.is_dir():
         return out
-
-    def walk(folder: Path, rel_parts: tuple[str, ...]) -> None:
+    stack: list[tuple[Path, tuple[str, ...]]] = [(inbox, ())]
+    while stack:
+        folder, rel_parts = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
         except OSError as exc:
             log.warning("cannot list %s: %s", folder, exc)
-            return
+            continue
         for de in entries:
             if ignored(de.name) or (not rel_parts and de.name in RESERVED_DIRS):
                 continue
@@ -67,19 +82,22 @@ def scan(inbox: Path) -> list[Entry]:
             try:
                 st = de.stat(follow_symlinks=False)
                 is_link = de.is_symlink()
+                too_deep = False
                 if not is_link and de.is_dir(follow_symlinks=False):
-                    walk(Path(de.path), parts)
-                    continue
-                if not is_link and not de.is_file(follow_symlinks=False):
+                    if len(parts) < MAX_DEPTH:
+                        stack.append((Path(de.path), parts))
+                        continue
+                    too_deep = True
+                elif not is_link and not de.is_file(follow_symlinks=False):
                     continue  # sockets, fifos, devices
             except OSError:
                 continue  # vanished while scanning
             decoded = [decode_name(p) for p in parts]
             folder_name = decoded[0] if len(parts) > 1 else None
             incoming = Incoming(path=Path(de.path), source="/".join(decoded), folder=folder_name)
-            out.append(Entry(incoming, "/".join(parts), st.st_size, st.st_mtime_ns, st.st_ctime_ns, is_link))
-
-    walk(inbox, ())
+            out.append(Entry(incoming, "/".join(parts), st.st_size, st.st_mtime_ns, st.st_ctime_ns, is_link,
+                             st.st_dev, st.st_ino, too_deep))
+    out.sort(key=lambda e: e.rel)
     return out
 
 

@@ -7,7 +7,8 @@
 - Temporary files (``*.tmp``, ``*.part`` ...) are never deleted (one may be a copy in progress):
   once old, they are reported, so a clerk can see why the folder is not empty.
 
-Never follows symbolic links; never touches the reserved folders or dot-folders (the work folder).
+Never follows symbolic links; never touches the reserved folders or dot-folders, nor goes deeper than
+the scan does (``MAX_DEPTH``: a deeper folder is the scan's to set aside).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .scan import RESERVED_DIRS
+from .scan import MAX_DEPTH, RESERVED_DIRS
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def tidy(inbox: Path, quiet: float, stale: float, now: float | None = None) -> T
             try:
                 st = de.stat(follow_symlinks=False)
                 if de.is_dir(follow_symlinks=False):
-                    if de.name.startswith(".") or (depth == 0 and de.name in RESERVED_DIRS):
+                    if de.name.startswith(".") or (depth == 0 and de.name in RESERVED_DIRS) or depth + 1 >= MAX_DEPTH:
                         left += 1
                         continue
                     if walk(Path(de.path), parts, depth + 1) and depth >= 1 and now - st.st_mtime >= quiet:
