@@ -189,3 +189,23 @@ def test_claimed_original_stays_in_the_inbox_until_archived(home, company, tmp_p
     assert oct(copy.stat().st_mode & 0o777) == oct(0o600)
     intake.done(copy, entry)
     assert not entry.path.exists() and not copy.exists()
+
+
+def test_id_numbers_are_masked_in_what_is_written_into_the_inbox(home, company):
+    from dossier.codes import mask_id_numbers
+    from dossier.models import Outcome
+    from dossier.outputs import receipt_text
+
+    rid = company.legal_rep_id
+    assert mask_id_numbers(f"号码{rid}。") == f"号码{rid[:6]}********{rid[-4:]}。"
+    assert mask_id_numbers(company.credit_code) == company.credit_code  # not an ID number: kept
+    text = receipt_text(None, "恒远机械", [Outcome("恒远机械/身份证.pdf", "quarantined", f"身份证号码 {rid} 无法核对")])
+    assert rid not in text and f"{rid[:6]}********{rid[-4:]}" in text
+    # a quarantine note in _failed/ is masked as well
+    (home.inbox / "恒远机械").mkdir(exist_ok=True)
+    bad = home.inbox / "恒远机械" / "身份证.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken\n%%EOF\n")
+    entry = next(e for e in intake.scan(home.inbox) if e.rel.endswith("身份证.pdf"))
+    dest = intake.set_aside(entry, home.inbox / "_failed", f"号码 {rid} 的身份证无法读取", "收件失败")
+    note = dest.with_name(dest.name + ".reason.txt").read_text(encoding="utf-8")
+    assert rid not in note and rid[:6] in note

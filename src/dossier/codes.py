@@ -83,3 +83,16 @@ def find_credit_codes(text: str) -> list[str]:
         if is_valid_uscc(code) and code not in found:
             found.append(code)
     return found
+
+
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_id_numbers(text: str) -> str:
+    """Every valid 18-character 居民身份证号码 in ``text`` masked as ``330108********114X`` (the region
+    and the last four kept), for anything written where others can read it (the clerks' share)."""
+    def mask(m: re.Match) -> str:
+        whole = m.group(0)
+        return f"{m.group(1)}{'*' * 8}{m.group(3)}" if is_valid_id_number(whole) else whole
+
+    return _ID_CANDIDATE.sub(mask, text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from dossier.codes import mask_id_numbers
 from dossier.config import Config
 from dossier.naming import name_key, safe_segment, unique_name
 
@@ -199,12 +200,12 @@ def set_aside(entry: Entry, dest_root: Path, reason: str, title: str, claimed: P
     note = dest.with_name(name + ".reason.txt")  # names are capped well under the 255-byte limit
     fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o660)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(
+        fh.write(mask_id_numbers(  # the note sits in the clerks' share
             f"{title}\n"
             f"文件：{entry.incoming.source}\n"
             f"时间：{datetime.now():%Y-%m-%d %H:%M:%S}\n"
             f"原因：{reason}\n"
-            f"处理：修正后把文件放回收件箱的客户文件夹即可重新收件；本说明可删除。\n")
+            f"处理：修正后把文件放回收件箱的客户文件夹即可重新收件；本说明可删除。\n"))
     os.rename(entry.path, dest)
     return dest
 

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 from dossier.archive import Snapshot
+from dossier.codes import mask_id_numbers
 from dossier.checks import STATUS_ZH
 from dossier.checks.status import client_status, item_name
 from dossier.models import Outcome
@@ -58,5 +59,6 @@ def receipt_text(snap: Snapshot | None, folder: str, outcomes: list[Outcome],
             for item in open_items:
                 detail = "；".join(item["problems"])
                 lines.append(f"  · {item_name(item['item'])}（{STATUS_ZH[item['status']]}）{'：' + detail if detail else ''}")
-    lines += ["", "说明：本回执由系统自动生成，每次收件后按档案现状重写；收件程序不会处理本文件。"]
-    return "\n".join(lines) + "\n"
+    lines += ["", "说明：本回执由系统自动生成，每次收件后按档案现状重写；收件程序不会处理本文件。"
+              "身份证号码只显示前六位和后四位。"]
+    return mask_id_numbers("\n".join(lines) + "\n")  # the receipt sits in the clerks' shared folder
