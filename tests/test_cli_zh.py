@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import click
 import pytest
-
 from conftest import run
+
 import dossier_factory as samples
 from dossier.cli import cli
 
@@ -98,7 +98,6 @@ def _history(client: str) -> list[dict]:
 
 
 def test_case_accepts_the_chinese_product_name_and_status_shows_the_case(demo):
-    env, companies = demo
     run("case", "瑞丰纺织", "--product", "项目融资担保", "--amount", "800万", "--term-months", "36",
         "--date", "2026-03-31")
     data = json.loads(run("status", "瑞丰纺织", "--json").output)["clients"][0]

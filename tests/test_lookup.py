@@ -6,12 +6,12 @@ licences; vocabularies come from the packaged rule files.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import ingest, make_config
+
 import dossier_factory as samples
 from dossier import inputs, lookup, rules, timefmt
 from dossier.catalog import Catalog
@@ -247,7 +247,7 @@ def test_times_in_the_readers_zone():
     assert timefmt.human("2026-03-31T06:34:13Z", shanghai) == "2026-03-31 14:34:13"
     assert timefmt.human("2026-03-31T06:34:13Z", new_york) == "2026-03-31 02:34:13"  # daylight saving time
     assert timefmt.human("2026-01-31T06:34:13Z", new_york) == "2026-01-31 01:34:13"
-    assert timefmt.human("2026-03-31T14:34:13+08:00", timezone.utc, zone_name=True) == "2026-03-31 06:34:13（UTC）"
+    assert timefmt.human("2026-03-31T14:34:13+08:00", UTC, zone_name=True) == "2026-03-31 06:34:13（UTC）"
     assert timefmt.human("2026-03-31T06:34:13Z", shanghai, zone_name=True).endswith("（UTC+08:00）")
     assert timefmt.iso("2026-03-31T06:34:13Z", shanghai) == "2026-03-31T14:34:13+08:00"
     assert timefmt.human("不是时间", shanghai) == "不是时间"

@@ -8,7 +8,7 @@ with an explicit offset (stored values verbatim: ``Z`` is UTC's), so no reader h
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 HUMAN = "%Y-%m-%d %H:%M:%S"
@@ -27,7 +27,7 @@ def parse(value: Any) -> datetime | None:
             when = datetime.fromisoformat(text)
         except ValueError:
             return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def local(value: Any, tz: tzinfo | None = None) -> datetime | None:

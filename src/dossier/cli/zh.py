@@ -289,4 +289,4 @@ class VocabularyType(_LibraryType):
         return self.vocabulary().resolve(value)
 
 
-__all__ = ["AmountType", "Command", "DateType", "Group", "MESSAGES", "TermType", "VocabularyType", "install"]
+__all__ = ["MESSAGES", "AmountType", "Command", "DateType", "Group", "TermType", "VocabularyType", "install"]
