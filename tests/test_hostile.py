@@ -209,3 +209,58 @@ def test_id_numbers_are_masked_in_what_is_written_into_the_inbox(home, company):
     dest = intake.set_aside(entry, home.inbox / "_failed", f"号码 {rid} 的身份证无法读取", "收件失败")
     note = dest.with_name(dest.name + ".reason.txt").read_text(encoding="utf-8")
     assert rid not in note and rid[:6] in note
+
+
+def test_failing_commit_backs_off_and_does_not_reread(home, company, monkeypatch):
+    from dossier.errors import ArchiveError
+
+    _ordinary(home, company)
+    pipe = Pipeline(home)
+    reads = []
+    real_read = pipe._read
+
+    def counting_read(group):
+        reads.append(len(group.claimed))
+        real_read(group)
+
+    def disk_full(*args, **kwargs):
+        raise ArchiveError("磁盘空间不足")
+
+    monkeypatch.setattr(pipe, "_read", counting_read)
+    monkeypatch.setattr(pipe.archive, "store_batch", disk_full)
+    try:
+        pipe.start()
+        first, _ = pipe.pass_once()
+        assert [o.outcome for o in first] == ["pending"] and "重试" in first[0].reason
+        alert = home.state_dir / "INTAKE-ALERT.txt"
+        assert "磁盘空间不足" in alert.read_text(encoding="utf-8")
+        second, waiting = pipe.pass_once()  # within the back-off: not claimed, not read again
+        assert second == [] and len(waiting) == 1 and reads == [1]
+        assert pipe.next_due() > 0
+        monkeypatch.undo()
+        pipe.backoff.clock = lambda: float("inf")  # the back-off is over
+        third, _ = pipe.pass_once()
+        assert [o.outcome for o in third] == ["archived"]
+        assert not alert.exists()
+    finally:
+        pipe.close()
+
+
+def test_archive_state_and_catalog_are_private_under_a_lax_umask(tmp_path, company):
+    from conftest import make_config
+    from dossier.pipeline import init_home
+
+    old = os.umask(0o022)
+    try:
+        home = make_config(tmp_path / "home")
+        init_home(home)
+        _ordinary(home, company)
+        outcomes = ingest(home)
+        assert [o.outcome for o in outcomes] == ["archived"]
+    finally:
+        os.umask(old)
+    private = [home.archive, home.state_dir, home.catalog_path, *home.archive.rglob("*")]
+    loose = [p for p in private if p.stat().st_mode & 0o077]
+    assert loose == [], loose[:5]
+    receipt = home.inbox / "恒远机械" / "收件回执.txt"
+    assert receipt.stat().st_mode & 0o777 == 0o664  # the clerks read it

@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 为关闭），结果记入 "
             "`.dossier/fixity.log.jsonl`", float),
     Setting("user", "", "写入版本记录的操作人（为空时取当前系统用户）"),
+    Setting("group_access", "no", "档案库、`.dossier/`（目录索引含全部 OCR 文本）由 dossier 以私有权限创建：`no` 仅服务用户可读写（默认），"
+            "`read` 服务用户所在组也可读；收件箱中的回执和原因说明始终可供文员读取"),
     Setting("time_zone", "", "屏幕上显示时间所用的时区（IANA 名称，如 `Asia/Shanghai`）；为空时用本机时区。"
             "`--json` 中的时间保持档案记录的原值（ISO 8601，带时区偏移）"),
 )
@@ -140,6 +142,14 @@ class Config:
     @property
     def unsorted(self) -> Path:
         return self.inbox / "_unsorted"
+
+    @property
+    def umask(self) -> int:
+        """The umask dossier works under (``group_access``): what it creates is private by default."""
+        value = str(self.values.get("group_access") or "no").strip().lower()
+        if value not in ("no", "read"):
+            raise ConfigError(f"设置 group_access 的取值“{value}”无效：请写 no（仅服务用户）或 read（组可读）。")
+        return 0o027 if value == "read" else 0o077
 
     @property
     def tz(self) -> tzinfo | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections import defaultdict
@@ -105,10 +106,13 @@ def is_home(config: Config) -> bool:
 def init_home(config: Config) -> list[str]:
     """Create (or complete) a dossier home. Idempotent. Returns what was created."""
     created = []
+    os.umask(config.umask)  # the archive and state private from the start (group_access)
     for folder in (config.inbox, config.archive, config.templates):
         if not folder.exists():
             folder.mkdir(parents=True)
             created.append(str(folder))
+    if config.inbox in map(Path, created):
+        os.chmod(config.inbox, intake.SHARED_DIR)  # the clerks' share
     Archive(config).init()
     created += [str(p) for p in install_defaults(config.templates)]
     example = config.home / "dossier.toml.example"  # documentation, regenerated: every setting at its default
@@ -126,6 +130,7 @@ class Pipeline:
                 f"请先运行 `dossier --home {config.home} init`，或用 --home / DOSSIER_HOME 指定主目录。"
             )
         self.config = config
+        os.umask(config.umask)  # archive, state and catalog private by default (group_access)
         rules.use(config.rules)  # the company's rule folder, if it has one
         self.archive = Archive(config)
         self.catalog = Catalog(config.catalog_path)
@@ -139,6 +144,7 @@ class Pipeline:
         self._waits: dict[str, str] = {}  # inbox rel path -> why it waits (this pass)
         self._due: list[float] = []  # seconds until each waiting file could be ready
         self._receipt_waits: dict[str, frozenset[str]] = {}  # folder -> waiting names its receipt shows
+        self.backoff = intake.Backoff(config.state_dir, base=max(config.settle_seconds, 1.0))
         # every version carries fresh reports of its own state (checks -> outputs, design section 1)
         self.archive.derive = self._reports
         self.archive.recall = self.catalog.records  # records the catalog holds need not be parsed again
@@ -228,6 +234,11 @@ class Pipeline:
         folders_busy = any(folder is not None for folder in busy)
         by_folder: dict[str | None, list[Entry]] = defaultdict(list)
         for entry in ready:
+            left = self.backoff.left(entry.incoming.folder)
+            if left > 0:  # its last commit failed: not re-read until the back-off ends
+                pending.append(entry)
+                self._wait(entry, left, "上次归档失败，稍后自动重试（详见日志和 INTAKE-ALERT.txt）")
+                continue
             held = entry.incoming.folder in busy or (entry.incoming.folder is None and folders_busy)
             if held and self.settle.unchanged_for(entry) < hold_limit:
                 pending.append(entry)
@@ -431,9 +442,12 @@ class Pipeline:
                     log.error("归档失败（客户 %s）：%s", client, message)
                 for item in items:
                     intake.release(item.path, group.work, self.config.inbox)
-                group.outcomes += [Outcome(i.entry.incoming.source, "pending", f"归档失败，文件已留在收件箱：{message}",
-                                           client) for i in items]
+                wait = self.backoff.failed(group.folder, message)
+                group.outcomes += [Outcome(i.entry.incoming.source, "pending",
+                                           f"归档失败，文件已留在收件箱，{wait:.0f} 秒后重试：{message}", client)
+                                   for i in items]
                 continue
+            self.backoff.succeeded(group.folder)
             for item in items:
                 intake.done(item.path, item.entry)
             notes = {i.entry.incoming.source: i.note for i in items if i.note}

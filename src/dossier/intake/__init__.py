@@ -6,12 +6,13 @@ holding it is durable, and anything left there by a crash goes back to the inbox
 """
 
 from . import identity
-from .claim import (Refused, claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, safe_folder,
+from .backoff import Backoff
+from .claim import (SHARED_DIR, SHARED_FILE, Refused, claim, done, new_batch_dir, recover_claims, release, remove_batch_dir, safe_folder,
                     set_aside, write_receipt)
 from .events import InboxEvents
 from .scan import MAX_DEPTH, RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
 from .tidy import Tidied, tidy
 
-__all__ = ["Entry", "InboxEvents", "MAX_DEPTH", "RECEIPT_NAME", "RESERVED_DIRS", "Refused", "SettleTracker",
+__all__ = ["Backoff", "Entry", "InboxEvents", "MAX_DEPTH", "RECEIPT_NAME", "RESERVED_DIRS", "Refused", "SHARED_DIR", "SHARED_FILE", "SettleTracker",
            "Tidied", "claim", "done", "identity", "ignored", "new_batch_dir", "recover_claims", "release",
            "remove_batch_dir", "safe_folder", "scan", "set_aside", "tidy", "write_receipt"]

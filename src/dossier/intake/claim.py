@@ -20,6 +20,9 @@ from .scan import RECEIPT_NAME, Entry
 
 log = logging.getLogger(__name__)
 
+#: What dossier writes into the clerks' share stays readable there (dossier's own umask is private).
+SHARED_FILE, SHARED_DIR = 0o664, 0o775
+
 
 def new_batch_dir(config: Config) -> Path:
     """A private folder for one group's copies, under the state folder (outside the clerks' share)."""
@@ -162,7 +165,8 @@ def safe_folder(root: Path, parts: tuple[str, ...] | list[str]) -> Path:
         try:
             st = os.lstat(folder)
         except FileNotFoundError:
-            folder.mkdir(mode=0o770)
+            folder.mkdir()
+            os.chmod(folder, SHARED_DIR)
             continue
         if stat.S_ISDIR(st.st_mode):
             continue
@@ -170,7 +174,8 @@ def safe_folder(root: Path, parts: tuple[str, ...] | list[str]) -> Path:
         os.rename(folder, aside)  # rename moves the link itself, never its target
         log.warning("收件箱中的 %s 不是文件夹（%s），已改名为 %s 并重建", folder,
                     "符号链接" if stat.S_ISLNK(st.st_mode) else "文件", aside.name)
-        folder.mkdir(mode=0o770)
+        folder.mkdir()
+        os.chmod(folder, SHARED_DIR)
     return folder
 
 
@@ -198,7 +203,8 @@ def set_aside(entry: Entry, dest_root: Path, reason: str, title: str, claimed: P
     name = unique_name(parts[-1], taken)
     dest = folder / name
     note = dest.with_name(name + ".reason.txt")  # names are capped well under the 255-byte limit
-    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o660)
+    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, SHARED_FILE)
+    os.fchmod(fd, SHARED_FILE)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(mask_id_numbers(  # the note sits in the clerks' share
             f"{title}\n"
@@ -217,5 +223,6 @@ def write_receipt(folder: Path, text: str) -> Path:
     target = folder / RECEIPT_NAME
     tmp = folder / f".{RECEIPT_NAME}.{uuid.uuid4().hex[:8]}"
     tmp.write_text(text, encoding="utf-8")
+    os.chmod(tmp, SHARED_FILE)  # for the clerks, whatever dossier's own umask
     os.replace(tmp, target)
     return target
