@@ -264,3 +264,35 @@ def test_archive_state_and_catalog_are_private_under_a_lax_umask(tmp_path, compa
     assert loose == [], loose[:5]
     receipt = home.inbox / "恒远机械" / "收件回执.txt"
     assert receipt.stat().st_mode & 0o777 == 0o664  # the clerks read it
+
+
+def test_one_ingester_per_home_and_readers_recover_nothing(home, company, tmp_path):
+    from conftest import dossier_cli
+    from dossier.errors import WriterBusy
+
+    _ordinary(home, company)
+    ingester = Pipeline(home)
+    try:
+        ingester.start("ingester")
+        group_dir = intake.new_batch_dir(home)  # an ingester's batch in progress
+        (group_dir / "copy.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        second = Pipeline(home)
+        try:
+            with pytest.raises(WriterBusy):
+                second.start("ingester")
+        finally:
+            second.close()
+        reader = Pipeline(home)
+        try:
+            assert reader.start("reader") == []
+        finally:
+            reader.close()
+        assert (group_dir / "copy.pdf").exists()  # a reader touched nothing
+        assert (home.inbox / "恒远机械" / "营业执照.pdf").exists()
+        cli = dossier_cli(home.home, "ingest", "--no-wait")
+        assert cli.returncode == 2 and "另一个收件进程" in cli.stderr
+        listed = dossier_cli(home.home, "list")
+        assert listed.returncode == 0, listed.stderr
+    finally:
+        ingester.close()
+    assert dossier_cli(home.home, "ingest").returncode == 0

@@ -34,6 +34,12 @@ class AmendmentRefused(UsageError):
     """``dossier amend`` refused the file: not a Word .docx, or identical to the issued report or an earlier amendment."""
 
 
+class WriterBusy(DossierError):
+    """Another process already ingests into this home (``watch`` or ``ingest`` holds the writer lock)."""
+
+    exit_code = 2
+
+
 class ArchiveError(DossierError):
     """The archive could not be read or written (OCFL store)."""
 

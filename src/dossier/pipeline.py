@@ -145,6 +145,7 @@ class Pipeline:
         self._due: list[float] = []  # seconds until each waiting file could be ready
         self._receipt_waits: dict[str, frozenset[str]] = {}  # folder -> waiting names its receipt shows
         self.backoff = intake.Backoff(config.state_dir, base=max(config.settle_seconds, 1.0))
+        self.writer = intake.WriterLock(config.locks)
         # every version carries fresh reports of its own state (checks -> outputs, design section 1)
         self.archive.derive = self._reports
         self.archive.recall = self.catalog.records  # records the catalog holds need not be parsed again
@@ -154,10 +155,29 @@ class Pipeline:
             self.ocr.close(timeout=0.5 if self.stop.is_set() else 5.0)
         self.read_cache.close()
         self.catalog.close()
+        self.writer.release()
 
     # -- start-up ---------------------------------------------------------
-    def start(self) -> list[str]:
-        """Finish or undo what a crashed run left, then bring the catalog up to date."""
+    def start(self, role: str = "ingester", wait: bool = False) -> list[str]:
+        """Get ready for ``role`` (design section 1, one writer, many readers):
+
+        - ``ingester`` (``watch``, ``ingest``): take the home's writer lock (``WriterBusy`` when another
+          process ingests, unless ``wait``), finish or undo what a crashed run left, bring the catalog
+          up to date. Only this role recovers anything.
+        - ``editor`` (case, issue, amend: one commit under the object's own lock) and ``reader`` (every
+          command that only shows): nothing is moved or recovered; the catalog, a cache, is brought up
+          to date only while no ingester runs (a running one keeps it current itself).
+        """
+        if role not in ("ingester", "editor", "reader"):
+            raise ValueError(role)
+        if role != "ingester":
+            if not self.writer.busy():
+                try:
+                    self.sync_catalog()
+                except Exception:  # a cache: readers answer from the archive regardless
+                    log.exception("catalog sync failed")
+            return []
+        self.writer.acquire(wait)
         actions = self.archive.recover()
         actions += intake.recover_claims(self.config)
         self.sync_catalog()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from dossier.errors import DamageFound, DossierError, UsageError
+from dossier.intake import WriterLock
 from dossier.pipeline import Pipeline, is_home
 
 from .base import Ctx, cli
@@ -121,11 +122,16 @@ def reindex(obj: Ctx) -> None:
     path = obj.config.catalog_path
     if not is_home(obj.config):
         Pipeline(obj.config)  # raises the "not a home" error
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    pipe = obj.pipeline()
+    writer = WriterLock(obj.config.locks)
+    writer.acquire()  # the catalog is deleted: never under a running ingester (WriterBusy, exit code 2)
     try:
-        n = pipe.sync_catalog(full=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        pipe = obj.pipeline()
+        try:
+            n = pipe.sync_catalog(full=True)
+        finally:
+            pipe.close()
     finally:
-        pipe.close()
+        writer.release()
     click.echo(f"已从档案库重建目录：{n} 个客户。")

@@ -32,9 +32,15 @@ class Ctx:
         self.home = config_mod.resolve_home(home)
         self.config = config_mod.load(self.home)
 
-    def pipeline(self, **kwargs) -> Pipeline:
+    def pipeline(self, role: str = "reader", wait: bool = False, **kwargs) -> Pipeline:
+        """The library, started for ``role``: ``ingester`` (ingest, watch: the home's one writer),
+        ``editor`` (one commit: case, issue, amend), ``reader`` (everything that only shows)."""
         pipe = Pipeline(self.config, **kwargs)
-        pipe.start()
+        try:
+            pipe.start(role, wait)
+        except BaseException:
+            pipe.close()
+            raise
         return pipe
 
     def use_rules(self) -> None:

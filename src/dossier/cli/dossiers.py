@@ -176,7 +176,7 @@ def case(obj: Ctx, client: str, product, amount, term_months, application_date, 
         changes["agent"] = None
     if not changes:
         raise click.UsageError("请至少给出一项要修改的业务信息，例如 --term-months 24。")
-    pipe = obj.pipeline()
+    pipe = obj.pipeline("editor")
     try:
         cid = obj.resolve(pipe, client)
         version = pipe.archive.set_case(cid, changes)
@@ -192,7 +192,7 @@ def case(obj: Ctx, client: str, product, amount, term_months, application_date, 
 @click.pass_obj
 def issue_report(obj: Ctx, client: str, report: str) -> None:
     """签发报告（如 完整性核查表.docx）：此后原稿不再改动，更改须走 amend 并附说明。"""
-    pipe = obj.pipeline()
+    pipe = obj.pipeline("editor")
     try:
         cid = obj.resolve(pipe, client)
         version = pipe.archive.issue_report(cid, report)
@@ -211,7 +211,7 @@ def issue_report(obj: Ctx, client: str, report: str) -> None:
 @click.pass_obj
 def amend(obj: Ctx, client: str, report: str, new_file: str, note: str) -> None:
     """修订已签发的报告：原稿保留不变，修订稿另存为新文件，并在 notes/ 附修订说明。"""
-    pipe = obj.pipeline()
+    pipe = obj.pipeline("editor")
     try:
         cid = obj.resolve(pipe, client)
         version, amended, note_path = pipe.archive.amend_report(cid, report, Path(new_file), note)

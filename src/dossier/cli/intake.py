@@ -63,10 +63,11 @@ def _print_outcomes(outcomes: list[Outcome]) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（outcome、reason 等）。")
 @click.option("--no-wait", is_flag=True, help="不等待仍在写入的文件。")
+@click.option("--wait", "wait_writer", is_flag=True, help="另一个收件进程（监视服务）正在运行时，等它结束后再收件（默认立即退出，退出码 2）。")
 @click.pass_obj
-def ingest(obj: Ctx, as_json: bool, no_wait: bool) -> None:
+def ingest(obj: Ctx, as_json: bool, no_wait: bool, wait_writer: bool) -> None:
     """处理收件箱一次：归档、查重、隔离或待分拣。"""
-    pipe = obj.pipeline(on_progress=progress_printer(False))
+    pipe = obj.pipeline("ingester", wait_writer, on_progress=progress_printer(False))
     try:
         waited: set[int] = set()
 
@@ -99,7 +100,7 @@ def ingest(obj: Ctx, as_json: bool, no_wait: bool) -> None:
 def watch(obj: Ctx, polling: bool) -> None:
     """持续监视收件箱（文员使用的服务）。SIGTERM/Ctrl-C 安全停止。"""
     logging.getLogger().setLevel(logging.INFO)
-    pipe = obj.pipeline()
+    pipe = obj.pipeline("ingester")
     signal.signal(signal.SIGTERM, lambda *_: pipe.request_stop())
     signal.signal(signal.SIGINT, lambda *_: pipe.request_stop())
     click.echo(f"正在监视 {obj.config.inbox}（{'轮询' if polling else 'inotify'}），停止请按 Ctrl-C", err=True)

@@ -12,7 +12,8 @@ from .claim import (SHARED_DIR, SHARED_FILE, Refused, claim, done, new_batch_dir
 from .events import InboxEvents
 from .scan import MAX_DEPTH, RECEIPT_NAME, RESERVED_DIRS, Entry, SettleTracker, ignored, scan
 from .tidy import Tidied, tidy
+from .writer import WriterLock
 
 __all__ = ["Backoff", "Entry", "InboxEvents", "MAX_DEPTH", "RECEIPT_NAME", "RESERVED_DIRS", "Refused", "SHARED_DIR", "SHARED_FILE", "SettleTracker",
            "Tidied", "claim", "done", "identity", "ignored", "new_batch_dir", "recover_claims", "release",
-           "remove_batch_dir", "safe_folder", "scan", "set_aside", "tidy", "write_receipt"]
+           "remove_batch_dir", "safe_folder", "scan", "set_aside", "tidy", "write_receipt", "WriterLock"]
