@@ -7,7 +7,7 @@ root) through :data:`STAGES`, in order::
     claim -> read -> route -> commit -> receipt -> catalog
 
 One group becomes one archive version per client. Each stage is a method ``_<name>`` taking the
-group; a stage records what happened to each file in ``group.outcomes`` and never raises for one
+group (``route`` in ``routing.py``, ``receipt`` in ``receipts.py``); a stage records what happened to each file in ``group.outcomes`` and never raises for one
 bad file (it is quarantined with its reason instead). ``_cleanup`` always runs last.
 """
 
@@ -19,27 +19,47 @@ import os
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 from dossier import intake, rules
 from dossier.archive import Archive, Batch, Item, Snapshot, accesslog, fixity
 from dossier.catalog import Catalog
 from dossier.codes import find_credit_codes
-from dossier.config import Config, settings_toml
+from dossier.config import Config
 from dossier.errors import DossierError, ReadError, UsageError
 from dossier.intake import Entry, identity
 from dossier.models import Outcome, Progress, Reading, Understanding
-from dossier.naming import client_id_for
-from dossier.outputs import Waiting, receipt_text, report_files
-from dossier.outputs.reports import install_defaults
-from dossier.reading import ReadingCache, document_name, file_sha512, probe, read_batch, settings_for, understand
+from dossier.outputs import report_files
+from dossier.reading import (
+    ReadingCache,
+    document_name,
+    probe,
+    read_batch,
+    settings_for,
+    understand,
+)
+
+from .parts import Claimed, Group, LazyOcr, init_home, is_home
+from .receipts import Receipts
+from .routing import UNSORTED_TITLE, Routing
+
+__all__ = [
+    "QUARANTINE_TITLE",
+    "STAGES",
+    "UNSORTED_TITLE",
+    "Claimed",
+    "Group",
+    "LazyOcr",
+    "Pipeline",
+    "init_home",
+    "is_home",
+]
 
 log = logging.getLogger(__name__)
 
 QUARANTINE_TITLE = "收件失败：文件已移入 _failed 隔离文件夹"
-UNSORTED_TITLE = "无法确定客户：文件已移入 _unsorted 待分拣文件夹"
 
 #: The stages every group of settled files goes through, in this order.
 STAGES: tuple[str, ...] = (
@@ -52,77 +72,7 @@ STAGES: tuple[str, ...] = (
 )
 
 
-@dataclass
-class Claimed:
-    """One file of a group on its way: the inbox entry, the claimed copy, what reading learnt."""
-
-    entry: Entry
-    path: Path
-    reading: Reading | None = None
-    understanding: Understanding = Understanding()
-    codes: tuple[str, ...] = ()
-    note: str = ""  # why it went to another client than its folder's (both receipts say so)
-
-
-@dataclass
-class Group:
-    """The settled files of one client folder (``folder``) or of the inbox root (None) in one pass."""
-
-    folder: str | None
-    entries: list[Entry]
-    work: Path | None = None
-    claimed: list[Claimed] = field(default_factory=list)
-    home: str | None = None  # the folder's client (None for the inbox root)
-    clients: dict[str, list[Claimed]] = field(default_factory=dict)
-    heads: dict[str, Snapshot] = field(default_factory=dict)  # the new head of each client committed
-    outcomes: list[Outcome] = field(default_factory=list)
-
-
-class LazyOcr:
-    """The OCR worker pool, started on the first page that needs it and kept for the service's life."""
-
-    def __init__(self, engine: str, workers: int):
-        self.engine, self.workers = engine, workers
-        self.pool = None
-
-    def imap(self, items):
-        if self.pool is None:
-            from dossier.reading.ocr import OcrPool
-
-            self.pool = OcrPool(self.engine, self.workers)
-            self.pool.start()
-        return self.pool.imap(items)
-
-    def close(self, timeout: float = 5.0) -> None:
-        if self.pool is not None:
-            self.pool.close(timeout)
-            self.pool = None
-
-
-def is_home(config: Config) -> bool:
-    return config.archive.joinpath("0=ocfl_1.1").exists() and config.inbox.is_dir()
-
-
-def init_home(config: Config) -> list[str]:
-    """Create (or complete) a dossier home. Idempotent. Returns what was created."""
-    created = []
-    os.umask(config.umask)  # the archive and state private from the start (group_access)
-    for folder in (config.inbox, config.archive, config.templates):
-        if not folder.exists():
-            folder.mkdir(parents=True)
-            created.append(str(folder))
-    if config.inbox in map(Path, created):
-        os.chmod(config.inbox, intake.SHARED_DIR)  # the clerks' share
-    Archive(config).init()
-    created += [str(p) for p in install_defaults(config.templates)]
-    example = config.home / "dossier.toml.example"  # documentation, regenerated: every setting at its default
-    if not example.exists() or example.read_text(encoding="utf-8") != settings_toml():
-        example.write_text(settings_toml(), encoding="utf-8")
-        created.append(str(example))
-    return created
-
-
-class Pipeline:
+class Pipeline(Routing, Receipts):
     def __init__(self, config: Config, on_progress: Callable[[Progress], None] | None = None):
         if not is_home(config):
             raise UsageError(
@@ -365,85 +315,6 @@ class Pipeline:
         item.reading = reading
         item.codes = tuple(find_credit_codes(Path(source).name + "\n" + reading.text))
 
-    def _route(self, group: Group) -> None:
-        """The client of each file. A folder's files are its client's unless a file's own credit code (or,
-        clearly, its name) is another company's (``intake.identity``); root files go by code or full name."""
-        if not group.claimed:
-            return
-        routed: dict[str, list[Claimed]] = defaultdict(list)
-        if group.folder is not None:
-            group.home = self._client_for_folder(group.folder, group.claimed)
-            home = self._identity(group.home, group.folder, group.claimed)
-            for item in group.claimed:
-                owner = identity.owner(item.understanding, home, self.catalog.find_client, self._clients_named)
-                if owner.client is None:
-                    self._unsorted(group, item, owner.reason)
-                    continue
-                routed[owner.client].append(item)
-                item.note = owner.reason
-            group.clients = dict(routed)
-            return
-        for item in group.claimed:
-            clients = sorted({c for code in item.codes for c in self.catalog.find_client(code)})
-            name = identity.own_name(item.understanding)
-            if not item.codes and name:  # no code anywhere: the company's full name, if it is a client's
-                clients = self._clients_named(name)
-            if len(clients) == 1:
-                routed[clients[0]].append(item)
-                continue
-            if not item.codes:
-                reason = ("文件放在收件箱根目录，但文件名和文本中都没有找到统一社会信用代码"
-                          + (f"，所载单位名称“{name}”也不是档案库中任何客户的名称" if name else "")
-                          + "。请把文件放入对应客户的文件夹。")
-            elif not clients:
-                reason = (f"找到统一社会信用代码 {'、'.join(item.codes)}，但档案库中没有该代码的客户。"
-                          "新客户请先建立客户文件夹，把文件放入其中。")
-            else:
-                reason = (f"文件中的统一社会信用代码对应多个客户（{'、'.join(clients)}），无法自动分拣。"
-                          "请把文件放入对应客户的文件夹。")
-            self._unsorted(group, item, reason)
-        group.clients = dict(routed)
-
-    def _unsorted(self, group: Group, item: Claimed, reason: str) -> None:
-        dest = self._set_aside(item.entry, self.config.unsorted, reason, UNSORTED_TITLE, item.path)
-        group.outcomes.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))
-
-    def _clients_named(self, name: str) -> list[str]:
-        """Existing clients whose company name is ``name`` (ignoring spaces, brackets and legal form)."""
-        core = identity.name_core(name)
-        if len(core) < 4:
-            return []
-        return sorted(c["client"] for c in self.catalog.clients()
-                      if c.get("name") and identity.name_core(c["name"]) == core)
-
-    def _identity(self, client: str, folder: str, items: list[Claimed]) -> identity.Identity:
-        """Who ``client`` is: its dossier's credit code and name; for a new client, its own evidence
-        (not a copy of what a client already holds, nor a code another client already has)."""
-        if self.archive.exists(client):
-            head = self.archive.head(client)
-            return identity.Identity(client, head.credit_code, head.name or folder)
-        codes = [c for c in identity.evidence_codes(self._fresh(items)) if not self.catalog.find_client(c)]
-        return identity.Identity(client, codes[0] if len(codes) == 1 else None, folder)
-
-    def _fresh(self, items: list[Claimed]) -> list[Understanding]:
-        """What the files say that no client holds already (copies bind and establish nothing)."""
-        return [i.understanding for i in items if not self.catalog.clients_holding(file_sha512(i.path))]
-
-    def _client_for_folder(self, folder: str, items: list[Claimed]) -> str:
-        """The client of an inbox folder: the one it is known as, else the one the client's own evidence
-        (a licence or application form with its credit code) names, else a new client. Never bound by
-        duplicates or by codes a document merely mentions."""
-        found = self.catalog.find_client(folder)
-        if found:
-            return found[0]
-        if self.archive.exists(client_id_for(folder)):
-            return client_id_for(folder)
-        codes = identity.evidence_codes(self._fresh(items))  # a copy of what a client already holds binds nothing
-        clients = {c for code in codes for c in self.catalog.find_client(code)}
-        if len(codes) == 1 and len(clients) == 1:
-            return clients.pop()
-        return self.archive.new_client_id(folder)
-
     def _commit(self, group: Group) -> None:
         for client, items in group.clients.items():
             batch = Batch(
@@ -477,57 +348,6 @@ class Pipeline:
                 group.heads[client] = self.archive.head(client)  # from memory: receipt and catalog
             except Exception:  # the archive is the truth; the catalog catches up at next start
                 log.exception("reading the new head of %s failed", client)
-
-    def _receipt(self, group: Group) -> None:
-        """Rewrite, from the archive, the receipt of every client folder this group touched: the group's
-        own folder, and the folder of each client a file was routed to (root drops, misfiled files)."""
-        touched: dict[str, str | None] = {}  # inbox folder -> its client
-        if group.folder is not None and group.outcomes:
-            touched[group.folder] = group.home or next((o.client for o in group.outcomes if o.client), None)
-        for client in group.heads:
-            if client != group.home:
-                folder = self._inbox_folder(client)
-                if folder is not None and folder not in touched:
-                    touched[folder] = client
-        for folder, client in touched.items():
-            outcomes = group.outcomes if folder == group.folder else [o for o in group.outcomes if o.client == client]
-            self._write_receipt(folder, client, outcomes, group.heads.get(client) if client else None)
-
-    def _inbox_folder(self, client: str) -> str | None:
-        """The client's folder in the inbox, if it has one there (the first of its folders that exists)."""
-        try:
-            folders = list(self.archive.head(client).meta.get("folders") or [])
-        except Exception:
-            return None
-        return next((f for f in folders if (self.config.inbox / f).is_dir()), None)
-
-    def _write_receipt(self, folder: str, client: str | None, outcomes: list[Outcome],
-                       snap: Snapshot | None = None) -> None:
-        folder_path = self.config.inbox / folder
-        if not folder_path.is_dir():
-            return
-        try:
-            if client and snap is None and self.archive.exists(client):
-                snap = self.archive.head(client)
-            waiting = [Waiting(rel.split("/", 1)[-1], note) for rel, note in sorted(self._waits.items())
-                       if rel.split("/", 1)[0] == folder and "/" in rel]
-            intake.write_receipt(folder_path, receipt_text(snap, folder, outcomes, waiting))
-            self._receipt_waits[folder] = frozenset(w.name for w in waiting)
-        except Exception:  # a receipt is a courtesy: it never costs a batch
-            log.exception("receipt for %s not written", folder)
-
-    def _waiting_receipts(self, ran: set[str | None]) -> None:
-        """A folder whose waiting files changed, and that no group ran for, gets a fresh receipt saying so."""
-        folders = {rel.split("/", 1)[0] for rel in self._waits if "/" in rel}
-        for folder in sorted(folders | set(self._receipt_waits)):
-            if folder in ran:
-                continue
-            names = frozenset(rel.split("/", 1)[1] for rel in self._waits if rel.split("/", 1)[0] == folder
-                              and "/" in rel)
-            if names == self._receipt_waits.get(folder, frozenset()):
-                continue
-            found = self.catalog.find_client(folder)
-            self._write_receipt(folder, found[0] if found else None, [])
 
     def _catalog(self, group: Group) -> None:
         for client, snap in group.heads.items():
@@ -630,5 +450,4 @@ class Pipeline:
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         with open(self.config.state_dir / "intake.log.jsonl", "a", encoding="utf-8") as fh:
-            for o in outcomes:
-                fh.write(json.dumps({"time": stamp, **o.to_json()}, ensure_ascii=False) + "\n")
+            fh.writelines(json.dumps({"time": stamp, **o.to_json()}, ensure_ascii=False) + "\n" for o in outcomes)
