@@ -4,12 +4,19 @@ The truth is ``logs/access.jsonl`` inside the client's OCFL object: OCFL 1.1 all
 directory at the object root, outside every version, which validators ignore. One JSON object per
 line, appended under an exclusive ``flock`` and fsynced. The catalog keeps a copy (table
 ``access_log``) as a cache; ``sync_catalog`` rebuilds it for a client from the object.
+
+Fixity of the log (``check``): the log lives outside versions, so no inventory holds its digest.
+It is *intact* when (1) every complete line is a JSON object with a ``time``, an ``event`` and this
+client's id, and (2) it only ever grew: the scheduled fixity check keeps, in the state folder, the
+length and SHA-512 of the log as it last saw it (a *mark*), and the log must still begin with exactly
+those bytes. A last line without its newline is an append in flight and is left for the next check.
 """
 
 from __future__ import annotations
 
 import fcntl
 import getpass
+import hashlib
 import json
 import logging
 import os
@@ -17,7 +24,7 @@ import socket
 from datetime import datetime
 from pathlib import Path
 
-from dossier.archive.ocfl import fsync_dir
+from dossier.archive.ocfl import Problem, fsync_dir
 from dossier.errors import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -72,7 +79,7 @@ def record(archive, entry: dict, catalog=None) -> Path:
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     try:
         if not path.parent.is_dir():
-            path.parent.mkdir()
+            path.parent.mkdir(exist_ok=True)  # two first pulls at once: both go on
             fsync_dir(path.parent.parent)
         created = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -131,5 +138,53 @@ def sync_catalog(archive, catalog, client: str) -> list[dict]:
     return entries
 
 
-__all__ = ["ACCESS_LOG", "LOG_DIR", "log_path", "now_iso", "os_user", "pull_entry", "read_log", "record",
+#: Lines named one by one in a fixity report before the rest are counted.
+BAD_LINES_SHOWN = 5
+
+
+def check(archive, client: str, mark: dict | None = None) -> tuple[list[Problem], dict | None]:
+    """Fixity of the object's access log (see the module's doc): (problems, the mark to keep).
+
+    ``mark`` is what the last scheduled check kept (``{"bytes": n, "sha512": hex}``) or None. The mark
+    returned covers every complete line when the log is intact; when it is not, the old mark stays,
+    so the damage is reported again until the file is restored.
+    """
+    rel = f"{LOG_DIR}/{ACCESS_LOG}"
+    path = log_path(archive, client)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if mark and mark.get("bytes"):
+            return [Problem(rel, "missing", f"调阅记录文件不见了（上次校验时有 {mark['bytes']} 字节）。"
+                                            "调阅记录只能追加，请从备份恢复该文件")], mark
+        return [], None
+    except OSError as e:
+        return [Problem(rel, "damaged", f"调阅记录无法读取（{e.strerror}），请检查磁盘和该文件的权限")], mark
+    complete = data[:data.rfind(b"\n") + 1]
+    problems = []
+    if mark:
+        size, digest = int(mark.get("bytes", 0)), str(mark.get("sha512", ""))
+        if len(complete) < size or hashlib.sha512(complete[:size]).hexdigest() != digest:
+            problems.append(Problem(rel, "damaged", f"调阅记录只能追加，但上次校验时已有的前 {size} 字节被改动或截短"
+                                                    "（记录被删改），请从备份恢复该文件"))
+    bad = []
+    for number, raw in enumerate(complete.splitlines(), 1):
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+            ok = (isinstance(entry, dict) and isinstance(entry.get("time"), str)
+                  and isinstance(entry.get("event"), str) and entry.get("client") == client)
+        except ValueError:
+            ok = False
+        if not ok:
+            bad.append(number)
+    if bad:
+        shown = "、".join(str(n) for n in bad[:BAD_LINES_SHOWN]) + (f" 等 {len(bad)} 行" if len(bad) > BAD_LINES_SHOWN else " 行")
+        problems.append(Problem(rel, "damaged", f"调阅记录第 {shown}不是有效的记录（应为含 time、event 和本客户编号的 JSON），"
+                                                "请从备份恢复该文件"))
+    if problems:
+        return problems, mark
+    return [], {"bytes": len(complete), "sha512": hashlib.sha512(complete).hexdigest()}
+
+
+__all__ = ["ACCESS_LOG", "LOG_DIR", "check", "log_path", "now_iso", "os_user", "pull_entry", "read_log", "record",
            "sync_catalog"]

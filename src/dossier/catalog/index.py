@@ -6,6 +6,7 @@ Losing this file loses nothing. Updated after every commit from an archive ``Sna
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Callable, Iterable
@@ -55,12 +56,21 @@ class Catalog:
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        # WAL: readers never block the writer nor wait for it; a writer waits (busy timeout) for another
+        # writer's short transaction instead of failing with "database is locked".
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=30000")
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self.db.execute("PRAGMA journal_mode=WAL")
         self._migrate()
-        self.db.executescript(_SCHEMA)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        present = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master")}
+        wanted = set(re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|INDEX) IF NOT EXISTS (\w+)", _SCHEMA))
+        row = None
+        if "meta" in present:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or not wanted <= present:  # opening a complete catalog writes nothing (readers do it often)
+            self.db.executescript(_SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _migrate(self) -> None:
         """A catalog of another schema is a cache like any other: drop what the archive rebuilds

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from dossier.archive import fixity
 from dossier.errors import DamageFound, DossierError, UsageError
 from dossier.intake import WriterLock
 from dossier.pipeline import Pipeline, is_home
@@ -97,10 +98,11 @@ def verify(obj: Ctx, client: str | None) -> None:
     """重新计算档案库中每个文件的 SHA-512，报告损坏或缺失的文件（有问题时退出码为 1）。"""
     pipe = obj.pipeline()
     try:
-        ids = [obj.resolve(pipe, client)] if client else pipe.archive.client_ids()
+        ids = [obj.resolve(pipe, client)] if client else fixity.client_ids(pipe.archive)
+        marks = fixity.load_marks(obj.config.state_dir)  # compared with, never moved on (readers write nothing)
         damaged = 0
         for cid in ids:
-            problems = pipe.archive.verify(cid)
+            problems = fixity.check(pipe.archive, cid, marks)
             root = pipe.archive.object_path(cid)
             if problems:
                 damaged += len(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -14,6 +15,8 @@ from .inventory import (
     declaration,
     load_inventory,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,17 +33,24 @@ class Version:
 class ObjectReader:
     """Read-only access to one OCFL 1.0/1.1 object."""
 
-    def __init__(self, path: Path, inventory: dict | None = None, digest: str | None = None):
+    def __init__(self, path: Path, inventory: dict | None = None, digest: str | None = None,
+                 require_declaration: bool = True):
         """Read the object at ``path``; or, given ``inventory`` (and its ``digest``), wrap an inventory
-        this process has just written there, without reading it back."""
+        this process has just written there, without reading it back. With ``require_declaration``
+        False, an object whose declaration was deleted is still read by its intact inventory (a storage
+        root keeps showing a damaged client; verify names the damage)."""
         self.path = Path(path)
         if inventory is not None:
             inv = inventory
         else:
-            if not self.path.is_dir() or declaration(self.path) is None:
+            declared = self.path.is_dir() and declaration(self.path) is not None
+            if not declared and (require_declaration or not (self.path / "inventory.json").is_file()):
                 raise ArchiveError(f"{self.path} 不是 OCFL 对象（缺少或损坏的 0=ocfl_object_1.1 声明文件）。"
                                    "请检查存档路径，或运行 verify 检查存档。")
             inv, data, problems = load_inventory(self.path)
+            if not declared and not problems:  # damage, but the inventory still says what the object holds
+                log.warning("OCFL 对象 %s 缺少声明文件 0=ocfl_object_1.1（档案已损坏）：仍按其清单读取，"
+                            "但不能再追加版本。请运行 `dossier verify` 检查，并从备份恢复该文件。", self.path)
             if problems:
                 name, _kind, detail = problems[0]
                 raise ArchiveError(f"无法读取 OCFL 对象 {self.path}：{name}：{detail}。"

@@ -21,6 +21,7 @@ from .inventory import (
     DIGEST_ALGORITHM,
     INVENTORY_TYPE,
     LAYOUT_EXTENSION,
+    OBJECT_DECLARATION,
     ROOT_DECLARATION,
     SIDECAR as SIDECAR_SHA512,
     VERSION_RE,
@@ -62,7 +63,7 @@ class StorageRoot:
         cached = self._readers.get(object_id)
         if key is not None and cached is not None and cached[0] == key:
             return cached[1]
-        reader = ObjectReader(self.object_path(object_id))
+        reader = ObjectReader(self.object_path(object_id), require_declaration=False)
         if key is not None and self._identity(object_id) == key:
             self._readers[object_id] = (key, reader)
         return reader
@@ -133,17 +134,47 @@ class StorageRoot:
         return (self.root / ROOT_DECLARATION).is_file()
 
     def object_ids(self) -> list[str]:
+        """Every object of the root, damaged ones included: a folder that holds an object declaration or
+        a root inventory. One whose declaration was deleted stays listed (and readable while its inventory
+        is intact); ``verify`` names the damage."""
+        return [name for name in self.object_dirs() if self.exists(name)]
+
+    def object_dirs(self) -> list[str]:
+        """Every folder directly under the root but ``extensions`` (and hidden ones): with the flat layout
+        each must be an object, so fixity checks them all, even one that no longer looks like an object."""
         if not self.root.is_dir():
             return []
         return sorted(p.name for p in self.root.iterdir()
-                      if p.is_dir() and p.name != "extensions" and any(p.glob("0=ocfl_object_*")))
+                      if p.name != "extensions" and is_valid_id(p.name) and p.is_dir())
 
     def object_path(self, object_id: str) -> Path:
         check_object_id(object_id)
         return self.root / object_id
 
     def exists(self, object_id: str) -> bool:
-        return declaration(self.object_path(object_id)) is not None
+        obj = self.object_path(object_id)
+        return declaration(obj) is not None or os.path.lexists(obj / "inventory.json")
+
+    def committing(self, object_id: str) -> bool | None:
+        """Whether a commit (or recovery) of the object holds its lock now; None when that cannot be told.
+
+        A probe, never a wait: a shared lock tried without blocking and dropped at once (a writer that
+        meets it retries within 50 ms). Readers never take the lock otherwise."""
+        try:
+            fd = os.open(self.lock_dir / f"{object_id}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return False  # never locked since the lock folder was made
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return None
+        finally:
+            os.close(fd)  # also drops the shared lock
+        return False
 
     def reader(self, object_id: str) -> ObjectReader:
         if not self.exists(object_id):
@@ -201,6 +232,9 @@ class StorageRoot:
             if self.exists(object_id):
                 reader = self._cached_reader(object_id)
                 inv = reader.inventory
+                if declaration(reader.path) is None:
+                    raise ArchiveError(f"对象 {object_id} 缺少声明文件 {reader.path / OBJECT_DECLARATION}（档案已损坏），"
+                                       "不能追加版本。请运行 `dossier verify` 检查，并从备份恢复该文件。")
                 if (inv["digestAlgorithm"] != DIGEST_ALGORITHM or inv["type"] != INVENTORY_TYPE
                         or reader.id != object_id or declaration(reader.path) != "1.1"
                         or reader.head.startswith("v0")):
@@ -292,6 +326,9 @@ class StorageRoot:
             shutil.rmtree(work.parent, ignore_errors=True)
 
     def verify(self, object_id: str) -> list[Problem]:
-        if not self.exists(object_id):
-            raise ArchiveError(f"存档中没有对象 {object_id}（{self.object_path(object_id)}）。请检查客户编号。")
-        return verify_object(self.object_path(object_id))
+        """Fixity of one object against a consistent view (``verify.verify_object``), taking no lock:
+        what a commit in flight could explain is looked at again once the object's lock is free."""
+        obj = self.object_path(object_id)
+        if not obj.is_dir():
+            raise ArchiveError(f"存档中没有对象 {object_id}（{obj}）。请检查客户编号。")
+        return verify_object(obj, busy=lambda: self.committing(object_id))
