@@ -46,6 +46,7 @@ def client_status(snap: Snapshot, as_of: date | None = None) -> dict:
         "as_of": when.isoformat(),
         "case": {
             "product": case.product,
+            "amount": case.amount,
             "term_months": case.term_months,
             "application_date": case.application_date.isoformat() if case.application_date else None,
             "agent": case.agent,

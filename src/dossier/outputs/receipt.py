@@ -4,9 +4,10 @@ client, so it is never out of date."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
 
+from dossier import timefmt
 from dossier.archive import Snapshot
 from dossier.codes import mask_id_numbers
 from dossier.checks import STATUS_ZH
@@ -26,10 +27,11 @@ class Waiting:
 
 
 def receipt_text(snap: Snapshot | None, folder: str, outcomes: list[Outcome],
-                 waiting: list[Waiting] | tuple[Waiting, ...] = ()) -> str:
+                 waiting: list[Waiting] | tuple[Waiting, ...] = (), tz: tzinfo | None = None) -> str:
     """Plain Chinese for the clerk: this batch's files, the files still waiting, the dossier's documents
-    and what is still missing."""
-    lines = [f"收件回执：{folder}", f"时间：{time.strftime('%Y-%m-%d %H:%M')}", ""]
+    and what is still missing. Times in ``tz`` (the ``time_zone`` setting; None: the machine's zone)."""
+    now = timefmt.human(datetime.now(timezone.utc), tz)
+    lines = [f"收件回执：{folder}", f"时间：{now}", ""]
     if outcomes:
         lines.append("本次收件：")
         for o in outcomes:

@@ -50,7 +50,7 @@ class Receipts:
                 snap = self.archive.head(client)
             waiting = [Waiting(rel.split("/", 1)[-1], note) for rel, note in sorted(self._waits.items())
                        if rel.split("/", 1)[0] == folder and "/" in rel]
-            intake.write_receipt(folder_path, receipt_text(snap, folder, outcomes, waiting))
+            intake.write_receipt(folder_path, receipt_text(snap, folder, outcomes, waiting, self.config.tz))
             self._receipt_waits[folder] = frozenset(w.name for w in waiting)
         except Exception:  # a receipt is a courtesy: it never costs a batch
             log.exception("receipt for %s not written", folder)
