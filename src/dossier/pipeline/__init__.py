@@ -389,9 +389,9 @@ class Pipeline(Routing, Receipts):
             if on_wait:
                 on_wait(len(pending))
             self.stop.wait(min(0.5, max(0.05, self.config.settle_seconds / 4)))
-        for entry in pending:
-            outcomes.append(Outcome(entry.incoming.source, "pending",
-                                    "文件仍在写入或刚刚放入，尚未稳定；将在下次收件时处理"))
+        for entry in pending:  # why each waits, as its receipt says
+            note = self._waits.get(entry.rel, "文件仍在写入或刚刚放入，尚未稳定")
+            outcomes.append(Outcome(entry.incoming.source, "pending", f"{note}；将在下次收件时处理"))
         return outcomes
 
     def watch(self, polling: bool = False, on_pass: Callable[[list[Outcome]], None] | None = None) -> None:
