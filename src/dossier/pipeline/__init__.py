@@ -342,8 +342,8 @@ class Pipeline(Routing, Receipts):
             for item in items:
                 intake.done(item.path, item.entry)
             notes = {i.entry.incoming.source: i.note for i in items if i.note}
-            group.outcomes += [replace(o, reason=notes[o.source]) if o.source in notes and not o.reason else o
-                               for o in outcomes]
+            group.outcomes += [replace(o, reason="；".join(filter(None, (notes[o.source], o.reason))))
+                               if o.source in notes else o for o in outcomes]
             try:
                 group.heads[client] = self.archive.head(client)  # from memory: receipt and catalog
             except Exception:  # the archive is the truth; the catalog catches up at next start
