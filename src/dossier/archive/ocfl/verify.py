@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .inventory import (
     OBJECT_DECLARATION,
@@ -59,7 +59,7 @@ def verify_object(path: Path, busy: Callable[[], bool | None] | None = None,
         before = _identity(path)
         problems, racy = _examine(path, seen)
         quiet = busy is None or busy() is not True
-        if not racy or (before is not None and before == _identity(path) and quiet) \
+        if not racy or (before == _identity(path) and quiet) \
                 or time.monotonic() >= deadline:
             break
     return sorted(problems, key=lambda p: (p.path, p.kind))
