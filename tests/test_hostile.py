@@ -296,3 +296,25 @@ def test_one_ingester_per_home_and_readers_recover_nothing(home, company, tmp_pa
     finally:
         ingester.close()
     assert dossier_cli(home.home, "ingest").returncode == 0
+
+
+@pytest.mark.parametrize("folder", ["=HYPERLINK(\"http://x\")\x07客户", "+cmd|' /C calc'!A0", "@SUM(1)\t客户"],
+                         ids=["formula-bell", "dde", "at-tab"])
+def test_hostile_folder_names_are_archived_and_stay_text_in_the_overview(home, company, folder, tmp_path):
+    import openpyxl
+
+    from conftest import dossier_cli
+
+    samples.business_licence_pdf(company, home.inbox / folder / "营业执照.pdf")
+    _ordinary(home, samples.make_company(8, short="恒远机械"))
+    outcomes = ingest(home)
+    assert {o.outcome for o in outcomes} == {"archived"}, outcomes
+    out = tmp_path / "总览.xlsx"
+    run = dossier_cli(home.home, "overview", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    for ws in openpyxl.load_workbook(out).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not any(ord(ch) < 32 and ch not in "\n" for ch in cell.value), repr(cell.value)
