@@ -170,11 +170,21 @@ def test_fifo_swapped_in_does_not_hang_the_claim(home, company, tmp_path):
     assert isinstance(got, intake.Refused) and "不是普通文件" in got.reason
 
 
-def test_fifo_and_device_present_at_scan_time_do_not_stop_the_pass(home, company):
+def test_fifo_and_device_present_at_scan_time_are_set_aside_and_the_pass_goes_on(home, company):
+    import stat
+
     _ordinary(home, company)
     os.mkfifo(home.inbox / "恒远机械" / "管道.pdf")
-    outcomes = ingest(home)
-    _ordinary_archived(home, outcomes)
+    specials = ["恒远机械/管道.pdf"]
+    if os.geteuid() == 0:  # a device node needs CAP_MKNOD
+        os.mknod(home.inbox / "恒远机械" / "设备.pdf", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero
+        specials.append("恒远机械/设备.pdf")
+    outcomes = by_source(ingest(home))
+    _ordinary_archived(home, list(outcomes.values()))
+    for rel in specials:
+        got = outcomes[rel]
+        assert got.outcome == "quarantined" and "不是普通文件" in got.reason, got
+        assert not (home.inbox / rel).exists()
 
 
 def test_claimed_original_stays_in_the_inbox_until_archived(home, company, tmp_path):

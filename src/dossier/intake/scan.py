@@ -45,6 +45,7 @@ class Entry:
     dev: int = 0
     ino: int = 0
     too_deep: bool = False  # a folder nested deeper than MAX_DEPTH, not walked
+    special: bool = False  # not a regular file: a FIFO, a device or a socket (never opened)
 
     def same_file(self, st: os.stat_result) -> bool:
         """``st`` (an fstat or lstat) is the file that settled: same inode, size and modification time."""
@@ -88,15 +89,14 @@ def scan(inbox: Path) -> list[Entry]:
                         stack.append((Path(de.path), parts))
                         continue
                     too_deep = True
-                elif not is_link and not de.is_file(follow_symlinks=False):
-                    continue  # sockets, fifos, devices
+                special = not is_link and not too_deep and not de.is_file(follow_symlinks=False)  # fifo, device
             except OSError:
                 continue  # vanished while scanning
             decoded = [decode_name(p) for p in parts]
             folder_name = decoded[0] if len(parts) > 1 else None
             incoming = Incoming(path=Path(de.path), source="/".join(decoded), folder=folder_name)
             out.append(Entry(incoming, "/".join(parts), st.st_size, st.st_mtime_ns, st.st_ctime_ns, is_link,
-                             st.st_dev, st.st_ino, too_deep))
+                             st.st_dev, st.st_ino, too_deep, special))
     out.sort(key=lambda e: e.rel)
     return out
 

@@ -168,6 +168,8 @@ class Pipeline(Routing, Receipts):
             if entry.too_deep:
                 outcomes.append(self._quarantine(entry, f"文件夹层级过深（超过 {intake.MAX_DEPTH} 层），整个文件夹未处理。"
                                                         "请把其中的文件直接放入客户文件夹后重新放入收件箱。"))
+            elif entry.special:
+                outcomes.append(self._quarantine(entry, "这不是普通文件（管道、设备或套接字），系统不会打开它。请放入文件本身。"))
             elif entry.is_link:
                 outcomes.append(self._set_aside_link(entry))
             elif self._ready(entry):
