@@ -1,5 +1,6 @@
 """Honest fixity (issue 11, hole 7): a commit racing a verify never raises a false alert; an object whose
-declaration was deleted is named damage and stays listed; the access log is covered (lines, growth only)."""
+declaration was deleted is named damage and stays listed; the access log is covered (lines, growth only).
+Readers caught in the middle of a commit (hole 3) read the last committed inventory without waiting."""
 
 from __future__ import annotations
 
@@ -101,6 +102,20 @@ def test_a_commit_in_flight_is_no_damage(store, monkeypatch, where):
     assert found == [[]]
     assert store.committing(OID) is False
     assert store.reader(OID).head == "v2"
+
+
+@pytest.mark.parametrize("where,head", [("version", "v1"), ("sidecar", "v2")])
+def test_a_reader_in_the_middle_of_a_commit_reads_the_last_committed_head(store, monkeypatch, where, head):
+    paused = Paused(store, monkeypatch, where)
+    try:
+        fresh = StorageRoot(store.root, store.staging_dir, store.lock_dir)  # another process: nothing cached
+        reader = fresh.reader(OID)  # no lock taken, no LockBusy, no error while the commit is stopped there
+        assert reader.head == head
+        assert reader.read_bytes("dossier.json") == (b'{"version": 1}\n' if head == "v1" else b'{"version": 2}\n')
+        assert store.committing(OID) is True  # the commit still holds the object's lock
+    finally:
+        paused.finish()
+    assert StorageRoot(store.root, store.staging_dir, store.lock_dir).reader(OID).head == "v2"
 
 
 def test_scheduled_verify_racing_commits_raises_no_alert(store, tmp_path):
