@@ -44,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ocr_workers", 2, "OCR 工作进程数（每个进程单线程，监视服务保持响应）", int),
     Setting("ocr_max_pages", 30, "每个文件最多识别的扫描页数（其余页记为未识别）", int),
     Setting("ocr_dpi", 200, "扫描 PDF 页送识别时的渲染分辨率（dpi）", int),
+    Setting("ocr_file_seconds", 600.0, "每个文件所有扫描页识别的总时间上限（秒，0 为不限）：超出后其余页记为未识别，"
+            "文件照常归档并标记待复核；单页识别也不超过此时间", float),
+    Setting("read_seconds", 120.0, "解析一个文件（文本层、表格、图像帧、压缩包校验）的时间上限（秒，0 为不限），"
+            "在独立的读取进程中执行；超时的文件移入 _failed 并注明原因", float),
+    Setting("read_memory_mb", 2048, "读取进程和每个 OCR 进程的内存（地址空间）上限（MB，0 为不限）；超出的文件"
+            "（如压缩炸弹）移入 _failed，两次导致读取进程崩溃的文件不再重试", int),
     Setting("read_cache_mb", 64.0, "读取结果缓存上限（MB）：按文件内容 SHA-512 保存已读取和识别的结果，"
             "重试的批次不再重复读取或 OCR；0 表示不缓存", float),
     Setting("verify_hours", 24.0, "监视模式下定期全量固定性校验的间隔（小时，0 为关闭），结果记入 "

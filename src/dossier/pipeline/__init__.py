@@ -34,9 +34,11 @@ from dossier.models import Outcome, Progress, Reading, Understanding
 from dossier.outputs import report_files
 from dossier.reading import (
     ReadingCache,
+    Sandbox,
     document_name,
     probe,
     read_batch,
+    sandbox,
     settings_for,
     understand,
 )
@@ -88,7 +90,8 @@ class Pipeline(Routing, Receipts):
         self.on_progress = on_progress or (lambda progress: None)
         self.stop = threading.Event()
         self.progress = Progress()
-        self.ocr = LazyOcr(config.ocr_engine, config.ocr_workers) if config.ocr_engine != "none" else None
+        self.ocr = LazyOcr.for_config(config) if config.ocr_engine != "none" else None
+        self.sandbox = Sandbox.for_config(config)  # parsing in a worker, within read_seconds and read_memory_mb
         self.read_settings = settings_for(config, self.ocr)
         self.read_cache = ReadingCache.for_config(config)  # a retried batch is not read or OCRed again
         self._waits: dict[str, str] = {}  # inbox rel path -> why it waits (this pass)
@@ -103,6 +106,7 @@ class Pipeline(Routing, Receipts):
     def close(self) -> None:
         if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
             self.ocr.close(timeout=0.5 if self.stop.is_set() else 5.0)
+        self.sandbox.close()
         self.read_cache.close()
         self.catalog.close()
         self.writer.release()
@@ -289,9 +293,13 @@ class Pipeline(Routing, Receipts):
     def _read(self, group: Group) -> None:
         """Read the group's files together (their scanned pages share the OCR pool), then understand each."""
         items = [] if self.stop.is_set() else group.claimed
+        with sandbox.active(self.sandbox):  # understand's statement tables are parsed there too
+            self._read_items(group, items)
+
+    def _read_items(self, group: Group, items: list[Claimed]) -> None:
         results = read_batch([i.path for i in items], self.read_settings, self.ocr, self.read_cache,
                              should_stop=self.stop.is_set,
-                             on_file=lambda k: self._step(items[k].entry.incoming.source))
+                             on_file=lambda k: self._step(items[k].entry.incoming.source), sandbox=self.sandbox)
         readable: list[Claimed] = []
         for n, item in enumerate(group.claimed):
             source = item.entry.incoming.source

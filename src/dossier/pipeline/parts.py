@@ -41,17 +41,37 @@ class Group:
 
 
 class LazyOcr:
-    """The OCR worker pool, started on the first page that needs it and kept for the service's life."""
+    """The OCR worker pool, started on the first page that needs it and kept for the service's life.
 
-    def __init__(self, engine: str, workers: int):
+    It heals: a pool closed by a worker's fatal error (an engine that could not start) is replaced by
+    a fresh one for the next file, instead of every later scan failing until the service restarts.
+    ``page_timeout`` (seconds a page may take) and ``memory_mb`` (each worker's address space) bound
+    the workers; ``engine_options`` go to the engine (the fake engine's ``delay``)."""
+
+    def __init__(self, engine: str, workers: int, *, page_timeout: float | None = 600.0, memory_mb: int = 0,
+                 engine_options: dict | None = None):
         self.engine, self.workers = engine, workers
+        self.page_timeout, self.memory_mb = page_timeout, memory_mb
+        self.engine_options = dict(engine_options or {})
         self.pool = None
+        self.renewals = 0  # pools replaced after a fatal error
+
+    @classmethod
+    def for_config(cls, config: Config, **engine_options) -> "LazyOcr":
+        budget = float(config.ocr_file_seconds)
+        page_timeout = min(600.0, budget) if budget > 0 else 600.0  # one page never outlasts its file's budget
+        return cls(config.ocr_engine, config.ocr_workers, page_timeout=page_timeout,
+                   memory_mb=int(config.read_memory_mb), engine_options=engine_options)
 
     def imap(self, items):
+        if self.pool is not None and self.pool.closed:
+            self.pool = None
+            self.renewals += 1
         if self.pool is None:
             from dossier.reading.ocr import OcrPool
 
-            self.pool = OcrPool(self.engine, self.workers)
+            self.pool = OcrPool(self.engine, self.workers, engine_options=self.engine_options,
+                                page_timeout=self.page_timeout, memory_mb=self.memory_mb)
             self.pool.start()
         return self.pool.imap(items)
 

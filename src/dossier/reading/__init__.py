@@ -5,6 +5,8 @@
 ``tables``     ruled tables of statement pages: pdfplumber's table finder on pypdfium2's characters
                and ruling lines (pdfminer never parses a page)
 ``cache``      readings by content SHA-512 and reader settings, in the home's state folder
+``sandbox``    the worker process every parse runs in, with a time and a memory limit, and the
+               strikes of files that killed it (``read_seconds``, ``read_memory_mb``)
 ``document``   ``read_batch`` (many files, their OCR pages in one stream of the pool) and
                ``read_document`` (one file)
 ``ocr/``       the OCR engines, line grouping, page rendering and the worker pool
@@ -23,10 +25,13 @@ Nothing here writes anything but the reading cache: every function maps plain da
 Reading) to plain data.
 """
 
+from dossier.reading import sandbox
 from dossier.reading.cache import ReadingCache, ReadSettings, file_sha512
 from dossier.reading.document import Interrupted, read_batch, read_document, settings_for
+from dossier.reading.sandbox import Sandbox
 from dossier.reading.sniff import looks_complete, probe, sniff
 from dossier.reading.understand import document_name, understand
 
-__all__ = ["Interrupted", "ReadSettings", "ReadingCache", "document_name", "file_sha512", "looks_complete", "probe",
-           "read_batch", "read_document", "settings_for", "sniff", "understand"]
+__all__ = ["Interrupted", "ReadSettings", "ReadingCache", "Sandbox", "document_name", "file_sha512",
+           "looks_complete", "probe", "read_batch", "read_document", "sandbox", "settings_for", "sniff",
+           "understand"]

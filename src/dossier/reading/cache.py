@@ -53,6 +53,9 @@ class ReadSettings:
     ocr_max_pages: int = 30
     ocr_dpi: int = 200
     min_text_chars: int = 20  # thresholds.toml: a page with fewer visible characters is a scan
+    #: seconds of OCR for all pages of one file (0: no limit); not in the key: a reading it cut short
+    #: is not cached
+    ocr_file_seconds: float = 600.0
 
     @functools.cached_property
     def key(self) -> str:

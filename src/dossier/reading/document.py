@@ -6,6 +6,13 @@ text layer: ``pdf``), a look in the reading cache (``cache``: the same bytes are
 OCRed twice); then every page without usable text, of every file of the batch, goes to the OCR pool
 in one stream, so two workers are busy even when each file is a one-page scan.
 
+Parsing runs in the read sandbox (``sandbox``: a worker process with a time and a memory limit,
+``read_seconds`` and ``read_memory_mb``); this process only sniffs, hashes and assembles. A file's
+scanned pages share one OCR budget (``ocr_file_seconds``): past it, the pages not yet handed to a
+worker are recorded unread, and the document is archived for review (as pages over
+``ocr_max_pages`` are), not quarantined: its original is kept and nothing is wrong with it that a
+clerk could fix; a person reads the pages the machine had no time for. Such a reading is not cached.
+
 ``read_document(path, ...)`` is the same for one file: a Reading, or ReadError with the reason a
 clerk should see, or Interrupted.
 """
@@ -13,15 +20,14 @@ clerk should see, or Interrupted.
 from __future__ import annotations
 
 import logging
-import zipfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from dossier.errors import Interrupted, ReadError
-from dossier.rules import load_thresholds
 from dossier.models import Page, Reading
-from dossier.reading import pdf as pdfium_text
+from dossier.reading import pdf as pdfium_text  # noqa: F401 - the PDF reader the sandbox runs (tests patch it here)
 from dossier.reading.cache import (
     HASH_TEXT_LIMIT,
     ReadingCache,
@@ -30,8 +36,10 @@ from dossier.reading.cache import (
 )
 from dossier.reading.grid import cells_of_lines
 from dossier.reading.ocr import PageRef
-from dossier.reading.tables import pdf_tables
+from dossier.reading.sandbox import Local, Sandbox, content_key
 from dossier.reading.sniff import SUPPORTED, looks_complete, probe, sniff
+from dossier.reading.tables import pdf_tables
+from dossier.rules import load_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +54,7 @@ class PageOcr(Protocol):
 def settings_for(config, ocr: PageOcr | None = None) -> ReadSettings:
     """The reader's settings from a ``dossier.config.Config``."""
     return ReadSettings(config.read_max_pages, _engine_name(ocr), config.ocr_max_pages, config.ocr_dpi,
-                        load_thresholds().min_text_chars)
+                        load_thresholds().min_text_chars, float(config.ocr_file_seconds))
 
 
 def _engine_name(ocr: PageOcr | None) -> str:
@@ -55,13 +63,15 @@ def _engine_name(ocr: PageOcr | None) -> str:
 
 def read_document(path: Path, max_pages: int = 500, ocr: PageOcr | None = None, ocr_max_pages: int = 30,
                   ocr_dpi: int = 200, should_stop: Callable[[], bool] = lambda: False,
-                  cache: ReadingCache | None = None) -> Reading:
+                  cache: ReadingCache | None = None, sandbox: Sandbox | Local | None = None,
+                  ocr_file_seconds: float = 600.0) -> Reading:
     """Read one file: text layer first, OCR only for pages without usable text.
 
     Raises ReadError with the reason a clerk should see, or Interrupted.
     """
-    settings = ReadSettings(max_pages, _engine_name(ocr), ocr_max_pages, ocr_dpi, load_thresholds().min_text_chars)
-    result = read_batch([path], settings, ocr, cache, should_stop)[0]
+    settings = ReadSettings(max_pages, _engine_name(ocr), ocr_max_pages, ocr_dpi, load_thresholds().min_text_chars,
+                            ocr_file_seconds)
+    result = read_batch([path], settings, ocr, cache, should_stop, sandbox=sandbox)[0]
     if isinstance(result, ReadError):
         raise result
     if result is None:
@@ -79,27 +89,32 @@ class _File:
     todo: list[tuple[int, PageRef]]
     notes: list[str] = field(default_factory=list)
     digest: str | None = None
-    failed: bool = False  # a page's OCR failed: the reading is not cached
+    failed: bool = False  # a page's OCR failed, or its budget ran out: the reading is not cached
 
 
 def read_batch(paths: Sequence[Path], settings: ReadSettings, ocr: PageOcr | None = None,
                cache: ReadingCache | None = None, should_stop: Callable[[], bool] = lambda: False,
-               on_file: Callable[[int], None] | None = None) -> list[Reading | ReadError | None]:
+               on_file: Callable[[int], None] | None = None,
+               sandbox: Sandbox | Local | None = None) -> list[Reading | ReadError | None]:
     """Read every file of ``paths``; per file a Reading, a ReadError (quarantine it with its
     message), or None when the service is stopping before the file was read (put it back).
+
+    ``sandbox`` parses within its limits (``Sandbox``); None: in this process, unbounded (``Local``,
+    for library use; the service always passes its own).
 
     ``on_file(k)`` is called as file ``k`` is started (progress). A reader bug costs its file only
     (a ReadError saying so), never the batch.
     """
     results: list[Reading | ReadError | None] = [None] * len(paths)
     waiting: dict[int, _File] = {}
+    sandbox = sandbox or Local()
     for k, path in enumerate(paths):
         if should_stop():
             return results
         if on_file:
             on_file(k)
         try:
-            found = _prepare(Path(path), settings, cache, ocr is not None)
+            found = _prepare(Path(path), settings, cache, ocr is not None, sandbox)
         except ReadError as exc:
             results[k] = exc
             continue
@@ -132,8 +147,10 @@ def read_batch(paths: Sequence[Path], settings: ReadSettings, ocr: PageOcr | Non
     return results
 
 
-def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can_ocr: bool) -> Reading | _File:
-    """The finished Reading (cached, text layer only, not a PDF or image), or the pages still to OCR."""
+def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can_ocr: bool,
+             sandbox: Sandbox | Local) -> Reading | _File:
+    """The finished Reading (cached, text layer only, not a PDF or image), or the pages still to OCR.
+    Only the sniff and the hash run here; every parse runs in ``sandbox``."""
     try:
         found = probe(path)
     except OSError as exc:
@@ -154,23 +171,21 @@ def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can
         hit = cache.get(digest, settings)
         if hit is not None:
             return hit
+    # the key of the file's strikes in the sandbox (a file that killed its worker twice is not tried again)
+    key = (digest or content_key(path)) if isinstance(sandbox, Sandbox) else None
+    label = path.name
     if pdf:
-        document = pdfium_text.open_pdf(path)
-        try:
-            count = len(document)
-            layer, layer_cells, notes = pdfium_text.text_layer_cells(document, settings.max_pages)
-        finally:
-            document.close()
+        count, layer, layer_cells, notes = sandbox.run("pdf_text", str(path), settings.max_pages, key=key,
+                                                       label=label)
         pages: list[Page | None] = [Page(i + 1, text, "text", cells=cells) if _usable(text, settings.min_text_chars)
                                     else None for i, (text, cells) in enumerate(zip(layer, layer_cells))]
         todo = [(i, PageRef(str(path), i, 0, settings.ocr_dpi)) for i, page in enumerate(pages) if page is None]
     elif media_type.startswith("image/"):
-        count = _image_frames(path)
+        count, notes = sandbox.run("image_frames", str(path), settings.max_pages, key=key, label=label)
         pages = [None] * count
         todo = [(i, PageRef(str(path), None, i, settings.ocr_dpi)) for i in range(count)]
-        notes = []
     else:
-        _check_zip(path, media_type)
+        sandbox.run("zip_check", str(path), media_type, sandbox.limits.memory_mb, key=key, label=label)
         return Reading(media_type=media_type, pages=None)
     if not todo:
         reading = Reading(media_type=media_type, pages=count, page_texts=tuple(pages), notes=tuple(notes))
@@ -202,9 +217,26 @@ def _ocr_all(files: dict[int, _File], settings: ReadSettings, ocr: PageOcr | Non
         refs += [(f, i, ref) for i, ref in f.todo[:limit]]
     if not refs:
         return False
-    results = ocr.imap([ref for _f, _i, ref in refs])
+    budget = settings.ocr_file_seconds
+    sent: list[tuple[_File, int]] = []
+    started: dict[int, float] = {}  # id(file) -> when its first page went to a worker
+    skipped: dict[int, list[int]] = {}  # id(file) -> pages left unread: its budget was spent
+
+    def feed():
+        """Pages as workers free up; a file whose budget is spent gets no more."""
+        for f, i, ref in refs:
+            if budget > 0:
+                first = started.setdefault(id(f), time.monotonic())
+                if id(f) in skipped or time.monotonic() - first > budget:
+                    skipped.setdefault(id(f), []).append(i)
+                    continue
+            sent.append((f, i))
+            yield ref
+
+    results = ocr.imap(feed())
     try:
-        for (f, i, _ref), result in zip(refs, results):
+        for n, result in enumerate(results):
+            f, i = sent[n]
             if isinstance(result, Exception):
                 f.pages[i] = Page(i + 1, "", "none")
                 # before the limit note, as a file read alone had them
@@ -220,6 +252,14 @@ def _ocr_all(files: dict[int, _File], settings: ReadSettings, ocr: PageOcr | Non
         close = getattr(results, "close", None)
         if close:
             close()  # an abandoned imap drops the pages still in flight
+    for f in files.values():
+        unread = skipped.get(id(f))
+        if unread:
+            for i in unread:
+                f.pages[i] = Page(i + 1, "", "none")
+            f.notes.insert(_failure_slot(f), f"OCR 时间超过单个文件上限（{budget:g} 秒，设置 ocr_file_seconds），"
+                                             f"其余 {len(unread)} 页未识别，需人工查看")
+            f.failed = True  # not cached: another time (or a raised budget) may read them
     return False
 
 
@@ -234,30 +274,14 @@ def _usable(text: str, min_chars: int) -> bool:
     return sum(1 for ch in text if not ch.isspace()) >= min_chars
 
 
-def _check_zip(path: Path, media_type: str) -> None:
-    if media_type.startswith("application/vnd.openxml") or media_type == "application/ofd":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                bad = zf.testzip()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ReadError(f"文件已损坏，无法打开（{exc}）。请重新导出后放入。") from exc
-        if bad:
-            raise ReadError(f"文件已损坏（内部文件 {bad} 校验失败）。请重新导出后放入。")
-
-
-def _image_frames(path: Path) -> int:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as img:
-            frames = getattr(img, "n_frames", 1)
-            img.verify()
-    except Image.DecompressionBombError as exc:
-        raise ReadError("图像尺寸过大，疑似损坏或异常文件。请以正常分辨率（150-300 dpi）重新扫描。") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ReadError(f"图像文件已损坏，无法解码（{exc}）。请重新扫描或拍照。") from exc
-    return frames
-
-
-__all__ = ["Interrupted", "PageOcr", "SUPPORTED", "looks_complete", "pdf_tables", "read_batch", "read_document",
-           "settings_for", "sniff"]
+__all__ = [
+    "SUPPORTED",
+    "Interrupted",
+    "PageOcr",
+    "looks_complete",
+    "pdf_tables",
+    "read_batch",
+    "read_document",
+    "settings_for",
+    "sniff",
+]

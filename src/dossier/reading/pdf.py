@@ -85,6 +85,18 @@ def _pdfium_reason(exc: Exception) -> str:
     return {raw.FPDF_ERR_FORMAT: "文件格式错误", raw.FPDF_ERR_FILE: "无法读取文件"}.get(code, "无法打开")
 
 
+def read_text_layer(path: Path, max_pages: int) -> tuple[int, list[str], list[tuple], list[str]]:
+    """Page count, and the text, words and notes of the first ``max_pages`` pages of the PDF at ``path``
+    (``open_pdf`` then ``text_layer_cells``): what the read stage asks the sandbox worker for."""
+    document = open_pdf(path)
+    try:
+        count = len(document)
+        texts, cells, notes = text_layer_cells(document, max_pages)
+    finally:
+        document.close()
+    return count, texts, cells, notes
+
+
 def text_layer(pdf, max_pages: int) -> tuple[list[str], list[str]]:
     """The text of the first ``max_pages`` pages of an open document, and notes for the record."""
     texts, _cells, notes = text_layer_cells(pdf, max_pages)

@@ -118,4 +118,64 @@ def _tail_check(path: Path, media_type: str) -> bool:
         return complete_tail(fh.read(), media_type)
 
 
-__all__ = ["Probe", "SUPPORTED", "looks_complete", "media_type_of", "probe", "sniff"]
+def image_frames(path: Path, max_frames: int) -> tuple[int, list[str]]:
+    """The frames of an image file to read (at most ``max_frames``: a TIFF's frames are walked one by
+    one, never all counted: Pillow's ``n_frames`` walks every IFD of a 100,000-frame TIFF again for
+    each, minutes), and notes for the record. ReadError for an image that cannot be decoded.
+    Runs in the read sandbox (``sandbox.TASKS``)."""
+    from PIL import Image, UnidentifiedImageError
+
+    from dossier.errors import ReadError
+
+    notes: list[str] = []
+    try:
+        with Image.open(path) as img:
+            frames = 1
+            if getattr(img, "is_animated", False) or img.format == "TIFF":
+                frames = 0
+                try:
+                    while True:
+                        img.seek(frames)
+                        frames += 1
+                        if frames > max_frames:
+                            break
+                except EOFError:
+                    pass
+                if frames > max_frames:
+                    frames = max_frames
+                    notes.append(f"图像超过 {max_frames} 帧，仅读取前 {max_frames} 帧（设置 read_max_pages）")
+                img.seek(0)
+            img.verify()
+    except Image.DecompressionBombError as exc:
+        raise ReadError("图像尺寸过大，疑似损坏或异常文件。请以正常分辨率（150-300 dpi）重新扫描。") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ReadError(f"图像文件已损坏，无法解码（{exc}）。请重新扫描或拍照。") from exc
+    return max(frames, 1), notes
+
+
+def check_zip(path: Path, media_type: str, max_mb: int = 0) -> None:
+    """A Word/Excel/OFD file is a zip: every member must inflate to its checksum, and all of them
+    together to at most ``max_mb`` MiB (the read worker's memory limit: a zip bomb is refused by
+    its declared sizes, before anything is inflated). ReadError otherwise. Runs in the read sandbox."""
+    import zipfile
+
+    from dossier.errors import ReadError
+
+    if not (media_type.startswith("application/vnd.openxml") or media_type == "application/ofd"):
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            total = sum(max(0, m.file_size) for m in members)
+            if max_mb and total > max_mb << 20:
+                raise ReadError(
+                    f"文件解压后共 {total / (1 << 20):,.0f} MB，超过上限（{max_mb} MB，设置 read_memory_mb），"
+                    "疑似压缩炸弹，未读取。请确认文件来源并重新导出后放入；确属正常文件时由管理员调高 read_memory_mb。")
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ReadError(f"文件已损坏，无法打开（{exc}）。请重新导出后放入。") from exc
+    if bad:
+        raise ReadError(f"文件已损坏（内部文件 {bad} 校验失败）。请重新导出后放入。")
+
+
+__all__ = ["SUPPORTED", "Probe", "check_zip", "image_frames", "looks_complete", "media_type_of", "probe", "sniff"]

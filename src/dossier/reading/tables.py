@@ -113,7 +113,22 @@ def _extract(table, located: _Located, **kwargs) -> Table:
 
 
 def pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[Table]:
-    """Ruled tables of the given (1-based) pages of a text-layer PDF (statements)."""
+    """Ruled tables of the given (1-based) pages of a text-layer PDF (statements), found in the read
+    stage's sandbox worker when one is active (``sandbox.active``: within its time and memory
+    limits), else here. A file over a limit has no tables (its rows come from its text lines)."""
+    from dossier.errors import ReadError
+    from dossier.reading import sandbox
+
+    pages = sorted(set(page_numbers))
+    try:
+        return sandbox.current().run("pdf_tables", str(path), pages, label=f"tables of {Path(path).name}")
+    except ReadError as exc:
+        log.warning("tables of %s not read: %s", path, exc.message)
+        return []
+
+
+def local_pdf_tables(path: Path, page_numbers: Iterable[int]) -> list[Table]:
+    """``pdf_tables`` in this process (what the sandbox worker runs)."""
     from dossier.reading.pdf import open_pdf
 
     tables: list[Table] = []
@@ -198,4 +213,4 @@ def _compose(inner: tuple, outer: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-__all__ = ["page_tables", "pdf_tables"]
+__all__ = ["local_pdf_tables", "page_tables", "pdf_tables"]

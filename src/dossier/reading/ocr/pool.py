@@ -25,8 +25,13 @@ def make_engine(name: str, **options) -> Engine:
     raise OcrError(f"未知的 OCR 引擎：{name}（可用：rapid、fake）")
 
 
-def _worker_main(conn, engine_name: str, options: dict) -> None:
-    """Worker process: one engine, one thread; reads PageRefs (the engine loads each page), answers OcrPages."""
+def _worker_main(conn, engine_name: str, options: dict, memory_mb: int = 0) -> None:
+    """Worker process: one engine, one thread; reads PageRefs (the engine loads each page), answers OcrPages.
+    ``memory_mb``: the worker's address space (``RLIMIT_AS``; 0: no limit), set before anything is loaded."""
+    if memory_mb:
+        from ..sandbox import limit_memory
+
+        limit_memory(memory_mb)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
@@ -92,11 +97,42 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+class _Feed:
+    """The pages of one ``imap`` call, taken from its iterable only as workers free up (so a caller's
+    generator decides late, e.g. to stop a file whose OCR budget is spent)."""
+
+    def __init__(self, items: Iterable):
+        self._items = enumerate(items)
+        self._back: list[tuple[int, PageRef]] = []
+        self.taken = 0
+        self.done = False
+
+    def pop(self) -> tuple[int, PageRef] | None:
+        if self._back:
+            return self._back.pop()
+        if self.done:
+            return None
+        try:
+            index, ref = next(self._items)
+        except StopIteration:
+            self.done = True
+            return None
+        self.taken += 1
+        return index, PageRef(*ref)
+
+    def push_back(self, item: tuple[int, PageRef]) -> None:
+        self._back.append(item)
+
+    @property
+    def empty(self) -> bool:
+        return self.done and not self._back
+
+
 class _Worker:
-    def __init__(self, ctx, engine: str, options: dict):
+    def __init__(self, ctx, engine: str, options: dict, memory_mb: int = 0):
         parent, child = ctx.Pipe(duplex=True)
         self.conn = parent
-        self.proc = ctx.Process(target=_worker_main, args=(child, engine, options), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, engine, options, memory_mb), daemon=True,
                                 name="dossier-ocr")
         self.proc.start()
         child.close()
@@ -135,7 +171,8 @@ class OcrPool:
 
     ``engine``: ``"rapid"`` or ``"fake"``; ``workers``: default ``min(2, os.cpu_count())``;
     ``engine_options``: keyword arguments of the engine; ``page_timeout``: seconds after
-    which a page's worker is killed and the page reported failed (None: no limit).
+    which a page's worker is killed and the page reported failed (None: no limit);
+    ``memory_mb``: each worker's address space (``RLIMIT_AS``, 0: no limit).
 
     Each worker holds one engine with one onnxruntime thread and reads/renders the
     pages itself, so only paths cross process boundaries.  When a worker dies (killed,
@@ -147,13 +184,14 @@ class OcrPool:
 
     def __init__(self, engine: str = "rapid", workers: int | None = None, *,
                  engine_options: Mapping[str, Any] | None = None, page_timeout: float | None = 600.0,
-                 start_method: str = "spawn"):
+                 start_method: str = "spawn", memory_mb: int = 0):
         if engine not in ("rapid", "fake"):
             raise OcrError(f"未知的 OCR 引擎：{engine}（可用：rapid、fake）")
         self.engine = engine
         self.workers = max(1, int(workers or min(2, os.cpu_count() or 1)))
         self.engine_options = dict(engine_options or {})
         self.page_timeout = page_timeout
+        self.memory_mb = int(memory_mb or 0)
         self._ctx = multiprocessing.get_context(start_method)
         self._pool: list[_Worker] = []
         self.peak_rss: dict[int, int] = {}
@@ -175,7 +213,7 @@ class OcrPool:
         if self._closed:
             raise OcrError("OCR 进程池已关闭。")
         while len(self._pool) < self.workers:
-            self._pool.append(_Worker(self._ctx, self.engine, self.engine_options))
+            self._pool.append(_Worker(self._ctx, self.engine, self.engine_options, self.memory_mb))
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the workers; one still busy after ``timeout`` seconds is killed."""
@@ -183,6 +221,11 @@ class OcrPool:
         pool, self._pool = self._pool, []
         for w in pool:
             w.stop(timeout)
+
+    @property
+    def closed(self) -> bool:
+        """Closed (``close``, or a worker's fatal error): a new pool is needed."""
+        return self._closed
 
     @property
     def pids(self) -> list[int]:
@@ -198,7 +241,7 @@ class OcrPool:
         worker.proc.join(5)
         worker.conn.close()
         self.restarts += 1
-        self._pool[i] = _Worker(self._ctx, self.engine, self.engine_options)
+        self._pool[i] = _Worker(self._ctx, self.engine, self.engine_options, self.memory_mb)
         return self._pool[i]
 
     # -- work ----------------------------------------------------------------
@@ -222,23 +265,23 @@ class OcrPool:
     def imap(self, items: Iterable[PageRef | tuple]) -> Iterator[OcrPage | OcrPageError]:
         """Yield an OcrPage, or an OcrPageError for a page that failed, per item in input order.
 
-        Pages are handed to idle workers as they free up; results are held only until every
-        earlier page is out.  Abandoning the iterator is safe: the pages still being read are
+        Pages are taken from ``items`` and handed to idle workers as they free up (``items`` may be
+        a generator that decides late); results are held only until every earlier page is out.  Abandoning the iterator is safe: the pages still being read are
         finished and their results dropped.  One caller at a time (not thread-safe).
         """
         if self._closed:
             raise OcrError("OCR 进程池已关闭。")
         self.start()
-        queue = [(i, PageRef(*ref)) for i, ref in enumerate(items)]
-        queue.reverse()
-        total = len(queue)
+        feed = _Feed(items)
         call = object()  # identifies this call's tasks
         done: dict[int, OcrPage | OcrPageError] = {}
         next_out = 0
         try:
-            while next_out < total:
-                self._dispatch(queue, call)
-                if not queue and not any(w.task is not None for w in self._pool) and next_out not in done:
+            while True:
+                self._dispatch(feed, call)
+                if feed.empty and next_out >= feed.taken:
+                    break
+                if feed.empty and not any(w.task is not None for w in self._pool) and next_out not in done:
                     raise OcrError("OCR 进程池内部错误：有页面没有结果。")  # pragma: no cover
                 for index, result in self._collect(call):
                     done[index] = result
@@ -250,18 +293,21 @@ class OcrPool:
                 if w.task is not None and w.task[0] is call:
                     w.orphan = True  # its result, when it comes, is dropped
 
-    def _dispatch(self, queue: list, call) -> None:
+    def _dispatch(self, feed: _Feed, call) -> None:
         for w in list(self._pool):
-            if w.task is not None or not queue:
+            if w.task is not None:
                 continue
+            item = feed.pop()
+            if item is None:
+                return
             if not w.proc.is_alive():  # died while idle: replace before giving it a page
                 w = self._replace(w)
-            index, ref = queue.pop()
+            index, ref = item
             self._next_id += 1
             try:
                 w.conn.send((self._next_id, ref))
             except (OSError, BrokenPipeError):
-                queue.append((index, ref))
+                feed.push_back((index, ref))
                 self._replace(w)
                 continue
             w.task = (call, self._next_id, index, ref)
