@@ -328,3 +328,33 @@ def test_hostile_folder_names_are_archived_and_stay_text_in_the_overview(home, c
                 assert cell.data_type != "f", (cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert not any(ord(ch) < 32 and ch not in "\n" for ch in cell.value), repr(cell.value)
+
+
+def test_writer_refuses_to_start_on_unsafe_folders(tmp_path):
+    from conftest import make_config
+    from dossier.errors import UsageError
+    from dossier.pipeline import init_home
+
+    # the archive inside the clerks' share
+    home = make_config(tmp_path / "h1", archive_dir=str(tmp_path / "h1" / "inbox" / "archive"))
+    init_home(home)
+    pipe = Pipeline(home)
+    try:
+        with pytest.raises(UsageError, match="互相包含"):
+            pipe.start("ingester")
+    finally:
+        pipe.close()
+    # the inbox reached through a symbolic link
+    real = tmp_path / "share"
+    real.mkdir()
+    (tmp_path / "h2").mkdir()
+    (tmp_path / "h2" / "inbox").symlink_to(real, target_is_directory=True)
+    home = make_config(tmp_path / "h2")
+    init_home(home)
+    pipe = Pipeline(home)
+    try:
+        with pytest.raises(UsageError, match="符号链接"):
+            pipe.start("ingester")
+        assert pipe.start("reader") == []  # readers read; only the writer is refused
+    finally:
+        pipe.close()

@@ -131,6 +131,7 @@ class Pipeline(Routing, Receipts):
                 except Exception:  # a cache: readers answer from the archive regardless
                     log.exception("catalog sync failed")
             return []
+        intake.check_folders(self.config)  # data apart from state, real folders, ours
         self.writer.acquire(wait)
         actions = self.archive.recover()
         actions += intake.recover_claims(self.config)
