@@ -227,7 +227,7 @@ class Sandbox:
         self._conn = None
         self._next_id = 0
         self.peak_rss: dict[int, int] = {}  # worker pid -> peak RSS (bytes), as last seen
-        self.restarts = 0
+        self.restarts = 0  # workers lost: died, killed at the time limit, or not trusted after an error
 
     @classmethod
     def for_config(cls, config) -> "Sandbox":
@@ -270,9 +270,11 @@ class Sandbox:
         except (OSError, ValueError, IndexError):
             pass
 
-    def _kill(self) -> None:
+    def _kill(self, lost: bool = True) -> None:
+        """Kill the worker; ``lost``: it died, timed out or is not trusted again (counted in ``restarts``)."""
         proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
         if proc is not None:
+            self.restarts += int(lost)
             with contextlib.suppress(Exception):
                 proc.kill()
             proc.join(5)
@@ -286,7 +288,7 @@ class Sandbox:
         with contextlib.suppress(OSError, BrokenPipeError):
             conn.send(None)
         proc.join(timeout)
-        self._kill()
+        self._kill(lost=False)
 
     def _call(self, name: str, args: tuple) -> tuple[str, Any]:
         """One task in the worker: (kind, payload); WorkerDied, or ("timeout", None)."""
@@ -294,8 +296,7 @@ class Sandbox:
 
         if self._proc is None or not self._proc.is_alive():
             if self._proc is not None:
-                self._kill()
-                self.restarts += 1
+                self._kill()  # died while idle
             self._start()
         self._next_id += 1
         task_id = self._next_id
@@ -310,18 +311,19 @@ class Sandbox:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             ready = wait([self._conn, self._proc.sentinel], min(1.0, left) if left is not None else 1.0)
             self._note_rss()
+            dead = self._proc.sentinel in ready
             if self._conn in ready:
                 try:
                     kind, got_id, payload = self._conn.recv()
-                except (EOFError, OSError):
-                    ready = [self._proc.sentinel]
+                except (EOFError, OSError):  # the pipe closed: the worker is gone
+                    dead = True
                 else:
                     if got_id != task_id:
                         continue  # an answer to an abandoned task
                     if kind in ("mem", "bug"):
                         self._kill()  # a worker that ran out of memory or hit a bug is not trusted again
                     return kind, payload
-            if self._proc.sentinel in ready and not self._conn.poll():
+            if dead:
                 self._proc.join(1)
                 code = self._proc.exitcode
                 self._kill()
