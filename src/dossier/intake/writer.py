@@ -15,6 +15,8 @@ from pathlib import Path
 
 from dossier.errors import WriterBusy
 
+PROBE_GRACE = 0.5  # seconds a non-waiting acquire keeps trying
+
 
 class WriterLock:
     def __init__(self, lock_dir: Path):
@@ -32,6 +34,10 @@ class WriterLock:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+        # Without ``wait``, still try for a moment: a reader's ``busy()`` probe holds the lock shared for
+        # an instant, and must never make a starting ingester give up.
+        if not wait:
+            timeout = PROBE_GRACE
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             while True:
@@ -39,13 +45,13 @@ class WriterLock:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
-                    if not wait or (deadline is not None and time.monotonic() >= deadline):
+                    if deadline is not None and time.monotonic() >= deadline:
                         pid = self._pid(fd)
                         raise WriterBusy(
                             f"另一个收件进程{f'（PID {pid}）' if pid else ''}正在处理本主目录的收件箱"
                             "（`dossier watch` 服务或另一个 `dossier ingest`）。同一主目录同时只能有一个收件进程："
                             "监视服务运行时无需手动收件；如需等待它结束，请加 --wait。") from None
-                    time.sleep(0.2)
+                    time.sleep(0.05)
             os.ftruncate(fd, 0)
             os.write(fd, f"{os.getpid()}\n".encode())
         except BaseException:
