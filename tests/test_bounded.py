@@ -275,3 +275,24 @@ def test_ocr_pool_is_replaced_after_a_fatal_worker_error(tmp_path, company):
         assert pages[0].text == "营业执照" and ocr.renewals == 1
     finally:
         ocr.close()
+
+
+def test_stopping_the_service_mid_parse_puts_the_file_back_without_a_strike(tmp_path):
+    """SIGTERM while a slow file is parsed: the worker is stopped, the file goes back to the inbox (None),
+    and no strike is left against it (it did nothing wrong)."""
+    path = bombs.sparse_pdf(tmp_path / "big.pdf", size=10 << 30)
+    strikes = Strikes(tmp_path / sandbox.STRIKES_FILE)
+    box = Sandbox(Limits(600.0, 1024), strikes)
+    stop_at = time.monotonic() + 1.0
+    try:
+        started = time.monotonic()
+        result = read_batch([path], ReadSettings(max_pages=500, ocr_engine="none"), None,
+                            should_stop=lambda: time.monotonic() > stop_at, sandbox=box)[0]
+        elapsed = time.monotonic() - started
+    finally:
+        box.close()
+    if result is not None:  # pdfium gave up on the file within the second: nothing to stop
+        assert "损坏" in result.message, result.message
+        return
+    assert elapsed < 1.0 + SLACK
+    assert strikes.count(content_key(path)) == 0

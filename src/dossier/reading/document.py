@@ -114,7 +114,9 @@ def read_batch(paths: Sequence[Path], settings: ReadSettings, ocr: PageOcr | Non
         if on_file:
             on_file(k)
         try:
-            found = _prepare(Path(path), settings, cache, ocr is not None, sandbox)
+            found = _prepare(Path(path), settings, cache, ocr is not None, sandbox, should_stop)
+        except Interrupted:  # stopping while its parse ran: back to the inbox with the rest
+            return results
         except ReadError as exc:
             results[k] = exc
             continue
@@ -148,7 +150,7 @@ def read_batch(paths: Sequence[Path], settings: ReadSettings, ocr: PageOcr | Non
 
 
 def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can_ocr: bool,
-             sandbox: Sandbox | Local) -> Reading | _File:
+             sandbox: Sandbox | Local, should_stop: Callable[[], bool] = lambda: False) -> Reading | _File:
     """The finished Reading (cached, text layer only, not a PDF or image), or the pages still to OCR.
     Only the sniff and the hash run here; every parse runs in ``sandbox``."""
     try:
@@ -176,16 +178,18 @@ def _prepare(path: Path, settings: ReadSettings, cache: ReadingCache | None, can
     label = path.name
     if pdf:
         count, layer, layer_cells, notes = sandbox.run("pdf_text", str(path), settings.max_pages, key=key,
-                                                       label=label)
+                                                       label=label, should_stop=should_stop)
         pages: list[Page | None] = [Page(i + 1, text, "text", cells=cells) if _usable(text, settings.min_text_chars)
                                     else None for i, (text, cells) in enumerate(zip(layer, layer_cells))]
         todo = [(i, PageRef(str(path), i, 0, settings.ocr_dpi)) for i, page in enumerate(pages) if page is None]
     elif media_type.startswith("image/"):
-        count, notes = sandbox.run("image_frames", str(path), settings.max_pages, key=key, label=label)
+        count, notes = sandbox.run("image_frames", str(path), settings.max_pages, key=key, label=label,
+                                   should_stop=should_stop)
         pages = [None] * count
         todo = [(i, PageRef(str(path), None, i, settings.ocr_dpi)) for i in range(count)]
     else:
-        sandbox.run("zip_check", str(path), media_type, sandbox.limits.memory_mb, key=key, label=label)
+        sandbox.run("zip_check", str(path), media_type, sandbox.limits.memory_mb, key=key, label=label,
+                    should_stop=should_stop)
         return Reading(media_type=media_type, pages=None)
     if not todo:
         reading = Reading(media_type=media_type, pages=count, page_texts=tuple(pages), notes=tuple(notes))

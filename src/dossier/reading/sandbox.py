@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from dossier.errors import DossierError, ReadError
+from dossier.errors import DossierError, Interrupted, ReadError
 
 log = logging.getLogger(__name__)
 
@@ -290,8 +290,8 @@ class Sandbox:
         proc.join(timeout)
         self._kill(lost=False)
 
-    def _call(self, name: str, args: tuple) -> tuple[str, Any]:
-        """One task in the worker: (kind, payload); WorkerDied, or ("timeout", None)."""
+    def _call(self, name: str, args: tuple, should_stop=None) -> tuple[str, Any]:
+        """One task in the worker: (kind, payload); WorkerDied, ("timeout", None) or ("stopped", None)."""
         from multiprocessing.connection import wait
 
         if self._proc is None or not self._proc.is_alive():
@@ -331,10 +331,14 @@ class Sandbox:
             if deadline is not None and time.monotonic() >= deadline:
                 self._kill()
                 return "timeout", None
+            if should_stop is not None and should_stop():  # the service is stopping: don't wait for the parse
+                self._kill(lost=False)
+                return "stopped", None
 
     # -- tasks -----------------------------------------------------------------
-    def run(self, task: str, *args, key: str | None = None, label: str = "") -> Any:
-        """Run ``task`` on ``args`` within the limits; ``key`` (the file's content key) counts strikes."""
+    def run(self, task: str, *args, key: str | None = None, label: str = "", should_stop=None) -> Any:
+        """Run ``task`` on ``args`` within the limits; ``key`` (the file's content key) counts strikes.
+        ``should_stop()`` true: the worker is stopped and Interrupted raised (no strike: the file goes back)."""
         if task not in TASKS:
             raise ValueError(task)
         key = key or f"call:{task}:{args!r}"
@@ -344,7 +348,7 @@ class Sandbox:
         while True:
             strikes = self.strikes.add(key)  # counted before: a watcher killed meanwhile still counts
             try:
-                kind, payload = self._call(task, args)
+                kind, payload = self._call(task, args, should_stop)
             except ReadError:  # the worker could not start: not the file's fault
                 self.strikes.clear(key)
                 raise
@@ -355,6 +359,8 @@ class Sandbox:
                     raise ReadError(killed_reason(self.limits.memory_mb, strikes)) from None
                 continue  # once more, in a fresh worker
             self.strikes.clear(key)
+            if kind == "stopped":
+                raise Interrupted()
             if kind == "ok":
                 return payload
             if kind == "err":
@@ -373,14 +379,15 @@ class Local:
 
     limits = Limits(0.0, 0)
 
-    def run(self, task: str, *args, key: str | None = None, label: str = "") -> Any:
+    def run(self, task: str, *args, key: str | None = None, label: str = "", should_stop=None) -> Any:
         module, _, attr = TASKS[task].partition(":")
         try:
             return getattr(importlib.import_module(module), attr)(*args)
         except DossierError:
             raise
         except MemoryError:
-            raise ReadError(memory_limit_reason(0)) from None
+            raise ReadError("读取此文件时内存不足，已停止读取。文件可能是异常构造的（如压缩炸弹）；请确认文件来源，"
+                            "必要时打印后重新扫描。") from None
 
     def close(self, timeout: float = 0.0) -> None:
         pass
