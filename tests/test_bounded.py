@@ -141,17 +141,17 @@ def test_tiff_frames_are_counted_only_up_to_the_page_limit(tmp_path):
     assert any("read_max_pages" in note and "500" in note for note in reading.notes), reading.notes
 
 
-@pytest.mark.slow  # the claim copies the 10 GB into staging (dense): about a minute and 10 GB of disk for a while
-def test_ten_gigabyte_sparse_pdf_is_quarantined_within_the_time_limit(tmp_path, company):
-    seconds = 20.0
-    cfg = _home(tmp_path, read_seconds=seconds)
+def test_ten_gigabyte_sparse_pdf_is_refused_at_claim_without_a_copy(tmp_path, company):
+    cfg = _home(tmp_path, read_seconds=20.0)
     _ordinary(cfg, company)
     bombs.sparse_pdf(cfg.inbox / "恒远机械" / "大文件.pdf", size=10 << 30)
     outcomes, elapsed, _rss = _ingest(cfg)
     _ordinary_archived(cfg, outcomes)
     got = _quarantined(cfg, outcomes, "恒远机械/大文件.pdf")
-    assert got.reason
-    assert ("read_seconds" in got.reason and "20 秒" in got.reason) or "损坏" in got.reason, got.reason
+    assert "max_file_mb" in got.reason and "10,240 MB" in got.reason, got.reason
+    assert elapsed < 20.0 + SLACK  # refused before anything is copied or read
+    staged = [p for p in cfg.state_dir.rglob("*") if p.is_file() and p.stat().st_size > 1 << 30]
+    assert staged == []
 
 
 def test_slow_ocr_stops_at_the_file_budget_and_archives_the_rest_unread(tmp_path, company):

@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ocr_dpi", 200, "扫描 PDF 页送识别时的渲染分辨率（dpi）", int),
     Setting("ocr_file_seconds", 600.0, "每个文件所有扫描页识别的总时间上限（秒，0 为不限）：超出后其余页记为未识别，"
             "文件照常归档并标记待复核；单页识别也不超过此时间", float),
+    Setting("max_file_mb", 2048, "收件的单个文件大小上限（MB，0 为不限）；更大的文件不复制、不读取，移入 _failed 并说明原因", int),
     Setting("read_seconds", 120.0, "解析一个文件（文本层、表格、图像帧、压缩包校验）的时间上限（秒，0 为不限），"
             "在独立的读取进程中执行；超时的文件移入 _failed 并注明原因", float),
     Setting("read_memory_mb", 2048, "读取进程和每个 OCR 进程的内存（地址空间）上限（MB，0 为不限）；超出的文件"

@@ -60,12 +60,13 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 _CHUNK = 1 << 20
 
 
-def claim(entry: Entry, batch_dir: Path) -> Path | Refused | None:
+def claim(entry: Entry, batch_dir: Path, max_bytes: int = 0) -> Path | Refused | None:
     """Copy the file that settled into private staging, and return the copy: the only thing read later.
 
     The inbox file is opened without following links and without blocking (a FIFO swapped in cannot
     hang us), refused unless it is a regular file, and compared with what settled (device, inode,
-    size, modification time) before and after the copy. None: it changed or vanished since it
+    size, modification time) before and after the copy; a file over ``max_bytes`` (0: no limit) is
+    refused before anything is copied. None: it changed or vanished since it
     settled (the next pass looks again). The inbox original stays where it is until the archive
     holds it (``done``), so a crash loses nothing and there is nothing to move back."""
     try:
@@ -82,6 +83,10 @@ def claim(entry: Entry, batch_dir: Path) -> Path | Refused | None:
             return Refused("这不是普通文件（可能是管道、设备或文件夹），系统不处理。请放入文件本身。")
         if not entry.same_file(st):
             return None
+        if max_bytes and st.st_size > max_bytes:  # never copied nor read (a 10 GB sparse "PDF")
+            return Refused(f"文件过大（{st.st_size / (1 << 20):,.0f} MB），超过收件上限 {max_bytes >> 20} MB"
+                           "（设置 max_file_mb）。请确认文件无误：扫描件可降低分辨率或分册后重新放入收件箱，"
+                           "确需收件时请管理员调高 max_file_mb。")
         dest = batch_dir / f"{uuid.uuid4().hex}{Path(entry.rel).suffix.lower()[:12]}"
         with os.fdopen(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as out:
             while chunk := os.read(fd, _CHUNK):

@@ -280,7 +280,7 @@ class Pipeline(Routing, Receipts):
         claimed = []
         for entry in group.entries:
             try:
-                got = intake.claim(entry, group.work)
+                got = intake.claim(entry, group.work, int(self.config.max_file_mb) << 20)
             except OSError as exc:  # one bad path never stops the pass: it stays, reported
                 log.error("无法收取 %s：%s", entry.incoming.source, exc)
                 group.outcomes.append(Outcome(entry.incoming.source, "pending", f"暂时无法收取（{exc}），稍后重试"))
