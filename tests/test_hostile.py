@@ -358,3 +358,16 @@ def test_writer_refuses_to_start_on_unsafe_folders(tmp_path):
         assert pipe.start("reader") == []  # readers read; only the writer is refused
     finally:
         pipe.close()
+
+
+def test_settle_probe_of_a_fifo_swapped_in_does_not_hang(tmp_path):
+    from dossier.reading import probe
+
+    fifo = tmp_path / "管道.pdf"
+    os.mkfifo(fifo)  # nobody writes it: a blocking open would hang the watcher
+    with pytest.raises(OSError):
+        probe(fifo)
+    link = tmp_path / "链接.pdf"
+    link.symlink_to(tmp_path / "elsewhere.pdf")
+    with pytest.raises(OSError):
+        probe(link)

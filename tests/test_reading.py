@@ -171,13 +171,13 @@ def test_probe_is_remembered_across_a_claim_by_rename(tmp_path, good_pdf, monkey
     claimed = tmp_path / "work.pdf"
     os.rename(dropped, claimed)
     opened = []
-    real_open = open
+    real_open = os.open
 
-    def counting_open(path, *args, **kwargs):
+    def counting_open(path, *args, **kwargs):  # probe opens by os.open (O_NOFOLLOW | O_NONBLOCK)
         opened.append(str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", counting_open)
+    monkeypatch.setattr("os.open", counting_open)
     assert sniff(claimed) == "application/pdf"
     assert opened == [str(claimed)]  # one open for the file's identity, no read of head or tail
 

@@ -7,7 +7,9 @@ on its way in however many times it is asked about.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -48,9 +50,15 @@ _LOCK = threading.Lock()
 
 
 def probe(path: Path) -> Probe:
-    """Media type and completeness of ``path`` from one open (head and tail); OSError if unreadable."""
-    with open(path, "rb") as fh:
+    """Media type and completeness of ``path`` from one open (head and tail); OSError if unreadable.
+
+    Opened without following links and without blocking (the inbox is untrusted: a FIFO swapped in
+    must not hang the watcher); anything but a regular file is an OSError."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    with open(os.open(path, flags), "rb") as fh:
         st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         # The suffix decides some types (.docx/.xlsx/.ofd zips): a clerk who renames a file changes it.
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, Path(path).suffix.lower())
         with _LOCK:
