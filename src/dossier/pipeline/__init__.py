@@ -21,9 +21,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from dossier import intake, rules
+from dossier import intake, rules, timefmt
 from dossier.archive import Archive, Batch, Item, Snapshot, accesslog, fixity
 from dossier.catalog import Catalog
 from dossier.codes import find_credit_codes
@@ -236,7 +237,8 @@ class Pipeline(Routing, Receipts):
                 # Still being copied, or truncated for good: wait until it has been still for long.
                 left = self.config.stale_seconds - self.settle.unchanged_for(entry)
                 if left > 0:
-                    at = time.strftime("%H:%M", time.localtime(time.time() + left))
+                    at = timefmt.local(datetime.now(timezone.utc) + timedelta(seconds=left), self.config.tz)
+                    at = at.strftime("%H:%M") if at else "稍后"
                     self._wait(entry, left, f"文件不完整（可能仍在复制中）；如到 {at} 仍无变化，将判定为不完整并移入 _failed")
                     return False
         except OSError:
@@ -246,6 +248,8 @@ class Pipeline(Routing, Receipts):
 
     def _quarantine(self, entry: Entry, reason: str, claimed: Path | None = None) -> Outcome:
         dest = self._set_aside(entry, self.config.failed, reason, QUARANTINE_TITLE, claimed)
+        if dest == entry.path:  # it could not be moved (or changed meanwhile): it stays, and says why
+            return Outcome(entry.incoming.source, "pending", f"{reason}（未能移入 _failed，文件仍在原处）")
         return Outcome(entry.incoming.source, "quarantined", reason, moved_to=self._rel(dest))
 
     def _set_aside(self, entry: Entry, root: Path, reason: str, title: str, claimed: Path | None = None) -> Path:
