@@ -57,6 +57,28 @@ def ocfl_validate(object_path: Path) -> tuple[bool, str]:
     return proc.returncode == 0 and "is VALID" in proc.stdout, proc.stdout + proc.stderr
 
 
+
+def archived_digests(home: Path) -> dict[str, list[str]]:
+    """sha512 -> the client:path entries holding it, over the head of every client of ``home``."""
+    from dossier.archive import Archive
+
+    archive = Archive(config_mod.load(home, env={}))
+    out: dict[str, list[str]] = {}
+    for client in archive.client_ids():
+        for doc in archive.snapshot(client).documents:
+            out.setdefault(doc.sha512, []).append(f"{client}:{doc.path}")
+    return out
+
+
+def assert_objects_valid(home: Path) -> None:
+    """Every object of ``home`` validates with ocfl-py."""
+    from dossier.archive import Archive
+
+    archive = Archive(config_mod.load(home, env={}))
+    for client in archive.client_ids():
+        ok, out = ocfl_validate(archive.object_path(client))
+        assert ok, out
+
 def dossier_cli(home: Path, *args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would."""
     full_env = {**os.environ, "DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_STALE_SECONDS": "0",

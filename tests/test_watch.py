@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VENV_BIN, dossier_cli, ocfl_validate
+from conftest import VENV_BIN, archived_digests, assert_objects_valid, dossier_cli
 import dossier_factory as samples
 from dossier.archive import Archive
 from dossier.config import load
@@ -73,22 +73,6 @@ def home(tmp_path) -> Path:
     home = tmp_path / "home"
     assert dossier_cli(home, "init").returncode == 0
     return home
-
-
-def archived_digests(home: Path) -> dict[str, list[str]]:
-    archive = Archive(load(home, env={}))
-    out: dict[str, list[str]] = {}
-    for client in archive.client_ids():
-        for doc in archive.snapshot(client).documents:
-            out.setdefault(doc.sha512, []).append(f"{client}:{doc.path}")
-    return out
-
-
-def assert_objects_valid(home: Path) -> None:
-    archive = Archive(load(home, env={}))
-    for client in archive.client_ids():
-        ok, out = ocfl_validate(archive.object_path(client))
-        assert ok, out
 
 
 def prepare_drop(tmp: Path, folders: int, per_folder: int, seed: int) -> tuple[list[Path], dict[str, str]]:
