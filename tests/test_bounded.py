@@ -216,12 +216,12 @@ def test_a_file_that_kills_its_worker_twice_is_quarantined_and_remembered_across
     assert "2 次异常退出" in result.message
 
 
-def test_a_watcher_killed_while_parsing_counts_as_a_strike(tmp_path):
-    """systemd restarts the watcher after an OOM kill: the strike counted before the attempt is still there,
-    so the file is tried once more, and quarantined when it kills that worker too."""
+def test_a_strike_from_before_a_restart_still_counts(tmp_path):
+    """A worker seen to die on the file before the service restarted left its strike in the state folder:
+    the file is tried once more, and quarantined when it kills that worker too."""
     path = bombs.compression_bomb_pdf(tmp_path / "bomb.pdf", inflated_mb=1500)
     strikes = Strikes(tmp_path / sandbox.STRIKES_FILE)
-    strikes.add(content_key(path))  # what the killed watcher left
+    strikes.add(content_key(path))  # what the run before the restart recorded
     box = Sandbox(Limits(60.0, 512), strikes)
     try:
         result = read_batch([path], ReadSettings(max_pages=500, ocr_engine="none"), None, sandbox=box)[0]

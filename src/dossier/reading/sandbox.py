@@ -14,10 +14,10 @@ compression bomb costs the worker, never the service.
 
 A worker that dies holding a file (a crash, the kernel's OOM killer, SIGKILL) is replaced and the
 file is tried once more in a fresh worker; a file that kills its worker twice is quarantined. The
-strikes are counted by content digest in the home's state folder (``read-strikes.json``) *before*
-each attempt and cleared after a clean answer, so the count survives the death of the watcher itself
-(systemd restarting it after an OOM kill): a poison file ends the loop at the second strike instead of
-crashing the service on every start.
+strikes are counted by content digest in the home's state folder (``read-strikes.json``) when the
+worker is seen to die, and cleared after a clean answer, so the count survives a restart of the
+service: a poison file ends the loop at the second strike. A watcher that is itself killed while a
+file is being parsed counts nothing against the file (the parse was the worker's, not the watcher's).
 
 Tasks are module-level functions named in :data:`TASKS` (``"module:function"``), imported in the
 worker; arguments and results are plain picklable data. ``ReadError`` raised by a task reaches the
@@ -346,13 +346,15 @@ class Sandbox:
         if strikes >= MAX_STRIKES:
             raise ReadError(killed_reason(self.limits.memory_mb, strikes))
         while True:
-            strikes = self.strikes.add(key)  # counted before: a watcher killed meanwhile still counts
             try:
                 kind, payload = self._call(task, args, should_stop)
             except ReadError:  # the worker could not start: not the file's fault
-                self.strikes.clear(key)
                 raise
             except WorkerDied as died:
+                # Counted when the worker is seen to die on the file, and kept across restarts. Not before
+                # the attempt: the parse runs in the worker, so a watcher that is itself killed (SIGKILL,
+                # a restart) was not killed by the file, and must not count against it.
+                strikes = self.strikes.add(key)
                 log.warning("read worker died (exit code %s) on %s: strike %d of %d", died.code, label or task,
                             strikes, MAX_STRIKES)
                 if strikes >= MAX_STRIKES:
