@@ -79,6 +79,18 @@ def assert_objects_valid(home: Path) -> None:
         ok, out = ocfl_validate(archive.object_path(client))
         assert ok, out
 
+
+def wait_until(predicate, timeout: float, what: str) -> None:
+    """Poll ``predicate`` every 0.2 s until it is true; AssertionError naming ``what`` after ``timeout`` s."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
 def dossier_cli(home: Path, *args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would."""
     full_env = {**os.environ, "DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_STALE_SECONDS": "0",

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import VENV_BIN, archived_digests, assert_objects_valid, dossier_cli
+from conftest import VENV_BIN, archived_digests, assert_objects_valid, dossier_cli, wait_until
 
 import dossier_factory as samples
 from dossier.archive import Archive, fixity
@@ -35,15 +35,6 @@ LOCK_WORDS = ("锁", "locked", "LockBusy", "WriterBusy", "Traceback")
 
 def sha512(path: Path) -> str:
     return hashlib.sha512(path.read_bytes()).hexdigest()
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def inbox_files(inbox: Path) -> set[Path]:

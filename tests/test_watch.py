@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VENV_BIN, archived_digests, assert_objects_valid, dossier_cli
+from conftest import VENV_BIN, archived_digests, assert_objects_valid, dossier_cli, wait_until
 import dossier_factory as samples
 from dossier.archive import Archive
 from dossier.config import load
@@ -37,15 +37,6 @@ def inbox_files(inbox: Path) -> list[Path]:
             if name != "收件回执.txt" and not name.startswith(".收件回执"):
                 found.append(Path(dirpath) / name)
     return found
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class Watcher:
