@@ -78,3 +78,7 @@ class TemplateProblem(DossierError):
 
 class Interrupted(Exception):
     """Reading stopped because the service is stopping; the file goes back to the inbox (not an error)."""
+
+
+class DecisionRefused(UsageError):
+    """A confirmation, correction, move or withdrawal that cannot be recorded as asked (the message says why and what to do)."""

@@ -12,6 +12,7 @@ from typing import Callable
 
 from dossier.archive import ocfl
 from dossier.archive.issued import place_reports, store_amendment
+from dossier.archive.revision import Revision, retire
 from dossier.archive.records import (
     DOCUMENTS,
     Document,
@@ -222,7 +223,8 @@ class Archive:
                 key = supersede_key(item.understanding.doc_type, item.understanding.fields, self.rules)
                 if key is not None and key in current:  # rules 第十二条: the old one stays, as history
                     old_path, old_fields = current[key]
-                    history = self._retire(builder, old_path, taken, base)
+                    history = retire(builder, old_path, taken,
+                                     base[old_path].version if old_path in builder.base_state else "本批")
                     old_digest = builder.state[history].lower()
                     if present.get(old_digest) == old_path:
                         present[old_digest] = history
@@ -324,22 +326,6 @@ class Archive:
                 current[key] = (path, doc.fields)
         return current
 
-    def _retire(self, builder: "ocfl.VersionBuilder", path: str, taken: set[str], base: dict[str, Document]) -> str:
-        """Move a superseded document (and its extracted record) under documents/历史/."""
-        stem, dot, ext = path[len(DOCUMENTS):].rpartition(".")
-        if not dot:
-            stem, ext = path[len(DOCUMENTS):], ""
-        since = base[path].version if path in builder.base_state else "本批"
-        history = unique_name(f"{HISTORY}{stem}_{since}{dot}{ext}", taken)
-        builder.rename(path, history)
-        if extracted_path(path) in builder.state:
-            builder.rename(extracted_path(path), extracted_path(history))
-            taken.add(name_key(extracted_path(history)))
-        taken.add(name_key(history))
-        taken.discard(name_key(path))
-        taken.discard(name_key(extracted_path(path)))
-        return history
-
     def _change_note(self, builder: "ocfl.VersionBuilder", meta: dict, changes: list[dict], now: datetime,
                      taken: set[str]) -> str:
         path = unique_name(f"{NOTES}{now:%Y%m%d}_资料变更说明.txt", taken)
@@ -378,6 +364,18 @@ class Archive:
         if not meta.get("credit_code") and len(codes) == 1:
             meta["credit_code"] = codes[0]
         return meta
+
+    def revise(self, client: str, decide: Callable[[Revision], str]) -> str | None:
+        """A person's decision as one new version: ``decide(revision)`` makes its changes and returns
+        the version message. Returns the new version, or None when nothing changed."""
+        if not self.store.exists(client):
+            raise ClientNotFound(f"档案库中没有客户 {client}。")
+        now = utc_now()
+        with self.store.begin(client) as builder:
+            rev = Revision(client, builder, self._meta_in(builder, client),
+                           self._base_documents(client, builder), now, self.config.operator)
+            message = decide(rev)
+            return self._finish(builder, client, rev.meta, rev.staged, message, now, rev.base)
 
     # -- the case (product, amount, term, date, agent) ------------------------
     CASE_LABELS = {"product": "担保品种", "amount": "金额", "term_months": "期限（月）",

@@ -53,11 +53,24 @@ class Document:
     review: bool = False
     problems: tuple[str, ...] = ()
     record: str = ""  # sha512 of its extracted record ("" when it has none); not part of to_json
+    # What people decided (review.settle): the machine's reading stays beside the values that win.
+    field_confidence: dict = field(default_factory=dict)
+    confirmed_by: str | None = None
+    confirmed_at: str | None = None
+    corrections: tuple[dict, ...] = ()
+    forced: tuple[str, ...] = ()  # fields a person kept although their check digit fails
+    fields_as_read: dict | None = None  # None: no person has changed what the machine read
+    doc_type_as_read: str | None = None
 
     @property
     def in_force(self) -> bool:
         """False for a superseded document kept under documents/历史/."""
         return not self.path.startswith(HISTORY)
+
+    @property
+    def settled(self) -> bool:
+        """A person has confirmed or corrected this reading (its flags are settled)."""
+        return bool(self.confirmed_by)
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +83,13 @@ class Document:
             "doc_type": self.doc_type,
             "confidence": self.confidence,
             "fields": self.fields,
+            "review": self.review,
+            "problems": list(self.problems),
+            "confirmed_by": self.confirmed_by,
+            "confirmed_at": self.confirmed_at,
+            "corrections": [dict(c) for c in self.corrections],
+            "fields_as_read": self.fields_as_read,
+            "doc_type_as_read": self.doc_type_as_read,
         }
 
 
@@ -115,7 +135,9 @@ class Batch:
     credit_codes: list[str] = field(default_factory=list)
 
 #: The keys of an extracted record a Document is made of (its text aside).
-INFO_KEYS = ("source", "media_type", "pages", "doc_type", "confidence", "fields", "review", "problems")
+INFO_KEYS = ("source", "media_type", "pages", "doc_type", "confidence", "fields", "review", "problems",
+             "field_confidence", "confirmed_by", "confirmed_at", "corrections", "forced", "fields_as_read",
+             "doc_type_as_read")
 
 
 def record_info(record: dict) -> dict:
@@ -163,6 +185,13 @@ def document_from(path: str, digest: str, version: str, info: dict, with_text: b
         review=bool(info.get("review")),
         problems=tuple(info.get("problems") or ()),
         record=record,
+        field_confidence=info.get("field_confidence") or {},
+        confirmed_by=info.get("confirmed_by"),
+        confirmed_at=info.get("confirmed_at"),
+        corrections=tuple(info.get("corrections") or ()),
+        forced=tuple(info.get("forced") or ()),
+        fields_as_read=info.get("fields_as_read"),
+        doc_type_as_read=info.get("doc_type_as_read"),
     )
 
 

@@ -13,7 +13,9 @@ from typing import Callable, Iterable
 
 from dossier.archive import Document, Snapshot
 
-SCHEMA_VERSION = 2  # 2: documents carry their record's digest, review flag, problems and FTS row
+SCHEMA_VERSION = 3  # 2: documents carry their record's digest, review flag, problems and FTS row
+# 3: and what people decided (confirmed_by, the decisions JSON) and the field confidences: the review
+#    queue is a query
 _CACHED_TABLES = ("clients", "versions", "documents", "document_text")  # rebuilt from the archive
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -27,9 +29,11 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE TABLE IF NOT EXISTS documents (
     client TEXT, path TEXT, version TEXT, sha512 TEXT, source TEXT, media_type TEXT, pages INTEGER,
     doc_type TEXT, confidence REAL, fields TEXT, record TEXT, review INTEGER, problems TEXT, text_rowid INTEGER,
+    field_confidence TEXT, confirmed_by TEXT, decisions TEXT,
     PRIMARY KEY (client, path)
 );
 CREATE INDEX IF NOT EXISTS documents_sha512 ON documents (sha512);
+CREATE INDEX IF NOT EXISTS documents_review ON documents (review);
 CREATE VIRTUAL TABLE IF NOT EXISTS document_text USING fts5(
     client UNINDEXED, path UNINDEXED, body, tokenize = 'trigram'
 );
@@ -40,6 +44,12 @@ CREATE TABLE IF NOT EXISTS access_log (
 );
 CREATE INDEX IF NOT EXISTS access_log_client ON access_log (client, time);
 """
+
+
+def _decisions(d: Document) -> dict:
+    """What people decided about a document (the catalog's ``decisions`` column)."""
+    return {"confirmed_at": d.confirmed_at, "corrections": [dict(c) for c in d.corrections],
+            "forced": list(d.forced), "fields_as_read": d.fields_as_read, "doc_type_as_read": d.doc_type_as_read}
 
 
 def _mark(excerpt: str, word: str) -> str:
@@ -161,10 +171,12 @@ class Catalog:
                         rowid = db.execute("INSERT INTO document_text (client, path, body) VALUES (?, ?, ?)",
                                            (snap.client, d.path, body)).lastrowid
                 db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (snap.client, d.path, d.version, d.sha512, d.source, d.media_type, d.pages, d.doc_type,
                      d.confidence, json.dumps(d.fields, ensure_ascii=False), d.record, int(d.review),
-                     json.dumps(list(d.problems), ensure_ascii=False), rowid))
+                     json.dumps(list(d.problems), ensure_ascii=False), rowid,
+                     json.dumps(d.field_confidence, ensure_ascii=False), d.confirmed_by,
+                     json.dumps(_decisions(d), ensure_ascii=False)))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -198,13 +210,41 @@ class Catalog:
     def records(self, client: str) -> dict[str, dict]:
         """What the catalog holds of a client's extracted records, by their sha512 (``Archive.recall``)."""
         out = {}
-        for record, source, media_type, pages, doc_type, confidence, fields, review, problems in self.db.execute(
-                "SELECT record, source, media_type, pages, doc_type, confidence, fields, review, problems "
+        for (record, source, media_type, pages, doc_type, confidence, fields, review, problems, field_conf,
+             confirmed_by, decisions) in self.db.execute(
+                "SELECT record, source, media_type, pages, doc_type, confidence, fields, review, problems, "
+                "field_confidence, confirmed_by, decisions "
                 "FROM documents WHERE client = ? AND record IS NOT NULL AND record != ''", (client,)):
             out[record] = {"source": source, "media_type": media_type, "pages": pages, "doc_type": doc_type,
                            "confidence": confidence, "fields": json.loads(fields) if fields else {},
-                           "review": bool(review), "problems": json.loads(problems) if problems else []}
+                           "review": bool(review), "problems": json.loads(problems) if problems else [],
+                           "field_confidence": json.loads(field_conf) if field_conf else {},
+                           "confirmed_by": confirmed_by, **(json.loads(decisions) if decisions else {})}
         return out
+
+    def flagged(self, client: str | None = None) -> list[dict]:
+        """Documents in force whose reading waits for a person (review flag set, not settled), the
+        oldest first: what ``review.queue`` lists (a query, not a scan of the archive)."""
+        where = "d.review = 1 AND d.path NOT LIKE 'documents/历史/%'" + (" AND d.client = ?" if client else "")
+        rows = self.db.execute(
+            "SELECT d.client, d.path, d.version, d.doc_type, d.confidence, d.fields, d.field_confidence, "
+            "d.problems, v.created FROM documents d LEFT JOIN versions v ON v.client = d.client "
+            f"AND v.version = d.version WHERE {where} ORDER BY v.created, d.client, d.path",
+            (client,) if client else ())
+        keys = ("client", "path", "version", "doc_type", "confidence", "fields", "field_confidence", "problems",
+                "received")
+        out = []
+        for row in rows:
+            item = dict(zip(keys, row))
+            for key, empty in (("fields", {}), ("field_confidence", {}), ("problems", [])):
+                item[key] = json.loads(item[key]) if item[key] else empty
+            out.append(item)
+        return out
+
+    def decided(self) -> list[tuple[str, str]]:
+        """(client, path) of every document a person confirmed or corrected (``rules test`` replays them)."""
+        return list(self.db.execute("SELECT client, path FROM documents WHERE confirmed_by IS NOT NULL "
+                                    "AND confirmed_by != '' ORDER BY client, path"))
 
     def heads(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT client, version FROM clients"))

@@ -56,6 +56,9 @@ class Assessed:
                 self.doc.confidence if self.doc.confidence is not None else 0.0, self.doc.path)
 
 def needs_review(doc: DocFacts, review_below: float) -> bool:
+    """The machine's doubt about a reading stands until a person settles it (review.confirm / correct)."""
+    if doc.settled:
+        return False
     return bool(doc.review) or (doc.confidence is not None and doc.confidence < review_below)
 
 
@@ -75,6 +78,8 @@ def assess(doc: DocFacts, item: Item, ctx: Context) -> Assessed:
 
     for name, kind in item.check_digits.items():
         value = f.get(name)
+        if name in doc.forced:  # a person kept it, on the record, knowing the check fails (some early codes do)
+            continue
         if value is not None and not _digits_ok(kind, str(value)):
             a.inconsistent.append(f"{subject}{FIELD_ZH.get(name, name)}“{value}”校验位不符或格式不正确")
 

@@ -38,6 +38,8 @@ class DocFacts:
     review: bool = False
     problems: tuple[str, ...] = ()
     version: str = ""
+    settled: bool = False  # a person confirmed or corrected the reading: its doubts are settled
+    forced: frozenset[str] = frozenset()  # fields a person kept although their check digit fails
 
 
 @dataclass(frozen=True)

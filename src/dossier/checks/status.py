@@ -24,7 +24,8 @@ PRODUCT_ZH = {
 
 def doc_facts(snap: Snapshot) -> list[DocFacts]:
     """Documents in force (superseded ones under documents/历史/ are history, not evidence)."""
-    return [DocFacts(d.path, d.doc_type or "other", d.fields, d.confidence, d.review, d.problems, d.version)
+    return [DocFacts(d.path, d.doc_type or "other", d.fields, d.confidence, d.review, d.problems, d.version,
+                     d.settled, frozenset(d.forced))
             for d in snap.documents if d.in_force]
 
 

@@ -91,6 +91,50 @@ def rules_init(obj: Ctx, folder: str | None) -> None:
         click.echo(f"要让系统使用这些规则，请在 {obj.home / 'dossier.toml'} 中写入：rules_dir = \"{shown}\"")
 
 
+VERDICT_ZH = {"right": "对", "fixed": "改对", "wrong": "错", "broken": "改错"}
+
+
+@rules_group.command(name="test")
+@click.option("--rules-dir", "folder", type=click.Path(file_okay=False), default=None, metavar="文件夹",
+              help="要检验的规则副本（默认：设置 rules_dir；未设置时为软件包自带的规则）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供脚本使用）。")
+@click.pass_obj
+def rules_test(obj: Ctx, folder: str | None, as_json: bool) -> None:
+    """用规则副本重放本库所有经人工确认或更正的文件，逐项列出副本识别的对错；副本弄错任何一项时退出码为 1。"""
+    import json as json_mod
+
+    from dossier.review import replay
+
+    target = Path(folder) if folder else obj.config.rules
+    pipe = obj.pipeline()
+    try:
+        checks, skipped = replay(pipe, target)
+    finally:
+        pipe.close()
+    wrong = [c for c in checks if c.verdict in ("wrong", "broken")]
+    if as_json:
+        click.echo(json_mod.dumps({"rules_dir": str(target) if target else None, "cases": [c.to_json() for c in checks],
+                                   "skipped": skipped, "wrong": len(wrong)}, ensure_ascii=False, indent=2))
+    else:
+        if not checks:
+            click.echo("本库还没有人工确认或更正过的文件，没有可重放的案例。")
+        cases = sorted({(c.client, c.path) for c in checks})
+        click.echo(f"重放 {len(cases)} 份人工核对过的文件（{len(checks)} 项）；规则副本：{target or '软件包自带的规则'}")
+        click.echo("结论  客户  文件  字段  人工答案  现行规则  副本  （人工更正的项标 *）")
+        for c in checks:
+            if c.verdict == "right" and not c.corrected:
+                continue  # confirmed and still right: counted, not listed
+            click.echo(f"{VERDICT_ZH[c.verdict]}  {c.client}  {c.path}  {c.field}{'*' if c.corrected else ''}  "
+                       f"{c.answer}  {c.current}  {c.candidate}")
+        right = sum(1 for c in checks if c.verdict in ("right", "fixed"))
+        click.echo(f"合计：副本对 {right} 项，错 {len(wrong)} 项"
+                   f"（其中现行规则对而副本错 {sum(1 for c in wrong if c.verdict == 'broken')} 项）。")
+        for line in skipped:
+            click.echo(f"未能重放：{line}")
+    if wrong:
+        raise DossierError(f"规则副本有 {len(wrong)} 项与人工核对的结论不一致，请修改规则后再运行 `dossier rules test`。")
+
+
 @cli.command()
 @click.argument("client", required=False, metavar="[客户]")
 @click.pass_obj

@@ -54,7 +54,7 @@ def show(obj: Ctx, client: str, as_json: bool) -> None:
     finally:
         pipe.close()
     if as_json:
-        emit_json(snap.to_json())
+        emit_json(obj.iso(snap.to_json(), ("confirmed_at", "at")))
         return
     click.echo(f"客户：{snap.client}  名称：{snap.name}  统一社会信用代码：{snap.credit_code or '未识别'}")
     click.echo(f"当前版本：{snap.version}（{obj.when(snap.created)}）  位置：{path}")
@@ -62,6 +62,11 @@ def show(obj: Ctx, client: str, as_json: bool) -> None:
         click.echo(f"  {d.path}  ←  {d.source}  ({kind_label(d.doc_type, d.confidence)}, {d.pages or '?'} 页, 自 {d.version})")
         for label, text in document_fields(d.doc_type, d.fields):
             click.echo(f"      {label}：{text}")
+        if d.review:
+            click.echo(f"      待复核：{'；'.join(d.problems) or '需人工核对'}")
+        elif d.settled:
+            click.echo(f"      已由 {d.confirmed_by} 于 {obj.when(d.confirmed_at)} 人工"
+                       f"{'更正' if d.corrections else '确认'}")
 
 
 @cli.command()

@@ -11,13 +11,16 @@ from pathlib import Path
 
 from dossier.models import Reading, Understanding
 from dossier.naming import safe_segment
-from dossier.reading.classify import classify
+from dossier.reading.classify import Classification, classify
 from dossier.reading.fields import extract
 from dossier.reading.tables import pdf_tables
 from dossier.rules import DocTypeRules, load_doctypes
 
 
-def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) -> Understanding:
+def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None,
+               doc_type: str | None = None) -> Understanding:
+    """Type, fields and review flags of one read document. ``doc_type``: the type a person said the
+    document is (``review.correct --type``): its fields are read as that type's, with no classification."""
     rules = rules or load_doctypes()
     review_below = rules.thresholds.review_below  # classification, field or OCR confidence
     texts = list(reading.pages_text)
@@ -25,7 +28,7 @@ def understand(path: Path, reading: Reading, rules: DocTypeRules | None = None) 
     if not any(t.strip() for t in texts):
         why = "未能读到任何文字（扫描件未识别或空白页），请人工查看" if reading.page_texts else "此格式暂不读取内容，请人工查看"
         return Understanding(problems=(why,), review=True)
-    found = classify(texts, rules)
+    found = classify(texts, rules) if doc_type is None else Classification(doc_type, 1.0, {}, ("人工指定",))
     problems: list[str] = []
     fields: dict = {}
     confidence: dict = {}
