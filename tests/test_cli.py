@@ -67,8 +67,11 @@ def test_show_json_contract(filled):
     assert set(data) == {"client", "name", "credit_code", "version", "documents"}
     assert data["credit_code"] == company.credit_code and data["version"] == "v1"
     doc = data["documents"][0]
+    # issue 12 added the review state: review, problems and what people decided
     assert set(doc) == {"path", "source", "sha512", "media_type", "pages", "version", "doc_type", "confidence",
-                        "fields"}
+                        "fields", "review", "problems", "confirmed_by", "confirmed_at", "corrections",
+                        "fields_as_read", "doc_type_as_read"}
+    assert doc["confirmed_by"] is None and doc["corrections"] == [] and doc["fields_as_read"] is None
     assert re.fullmatch(r"[0-9a-f]{128}", doc["sha512"])
     assert doc["source"].startswith("瑞丰纺织/")
 

@@ -63,9 +63,9 @@ def write_demo_inbox(inbox, seed: int = 2026) -> list[Path]:
         # A letter no item of the appendix names: the machine files it and flags it for a person
         # (dossier review), who confirms, corrects its type or withdraws it.
         generic_pdf(db / "情况说明.pdf", f"{b.name}关于近期经营情况的说明",
-                    [f"致：担保公司", f"我司{b.name}近期生产经营正常，订单饱满，设备运转良好。",
-                     "上半年因原材料价格上涨，毛利有所下降，预计下半年将有所回升。", f"特此说明。",
-                     f"{b.name}", _cn_date(date(y + 1, 10, 8))]),
+                    ["致：担保公司", f"我司{b.name}近期生产经营正常，订单饱满，设备运转良好。",
+                     "上半年因原材料价格上涨，毛利有所下降，预计下半年将有所回升。", "特此说明。",
+                     f"{b.name}（法定代表人：{b.legal_rep}）", _cn_date(date(y + 1, 10, 8))]),
         _scan_pdf(_licence_image(c, noise=True), dc / "营业执照扫描.pdf"),
         legal_rep_id_pdf(c, dc / "法人身份证.pdf"),
         balance_sheet_pdf(c, y, dc / f"资产负债表（{y}年12月）.pdf"),

@@ -253,7 +253,7 @@ class Archive:
 
     def _finish(self, builder: "ocfl.VersionBuilder", client: str, meta: dict, staged: dict[str, bytes],
                 message: str, now: datetime, base: dict[str, Document] | None = None,
-                issuing: str | None = None) -> str | None:
+                issuing: str | None = None, user: str | None = None) -> str | None:
         """Write dossier.json and the derived files (reports) of the new state, then commit.
 
         Returns the new version, or None when nothing changed (nothing is written then).
@@ -274,7 +274,7 @@ class Archive:
             derived = self._derive(client, meta, docs, builder.version_name)
             if place_reports(builder, meta, derived, issuing):
                 builder.add_bytes(DOSSIER_JSON, dumps(meta))  # it records the update copies made
-        version = builder.commit(message, self.config.operator, self.config.operator_address, created=now)
+        version = builder.commit(message, user or self.config.operator, self.config.operator_address, created=now)
         reader = builder.committed
         if reader is not None:
             head = reader.version()
@@ -365,17 +365,18 @@ class Archive:
             meta["credit_code"] = codes[0]
         return meta
 
-    def revise(self, client: str, decide: Callable[[Revision], str]) -> str | None:
+    def revise(self, client: str, decide: Callable[[Revision], str], by: str | None = None) -> str | None:
         """A person's decision as one new version: ``decide(revision)`` makes its changes and returns
-        the version message. Returns the new version, or None when nothing changed."""
+        the version message. ``by``: who decides (default: the operator). Returns the new version, or
+        None when nothing changed."""
         if not self.store.exists(client):
             raise ClientNotFound(f"档案库中没有客户 {client}。")
         now = utc_now()
         with self.store.begin(client) as builder:
             rev = Revision(client, builder, self._meta_in(builder, client),
-                           self._base_documents(client, builder), now, self.config.operator)
+                           self._base_documents(client, builder), now, by or self.config.operator)
             message = decide(rev)
-            return self._finish(builder, client, rev.meta, rev.staged, message, now, rev.base)
+            return self._finish(builder, client, rev.meta, rev.staged, message, now, rev.base, user=rev.by)
 
     # -- the case (product, amount, term, date, agent) ------------------------
     CASE_LABELS = {"product": "担保品种", "amount": "金额", "term_months": "期限（月）",

@@ -85,7 +85,8 @@ def plan(pipe, client: str, path: str | None = None) -> list[Reread]:
     return out
 
 
-def reread(pipe, client: str | None = None, path: str | None = None, dry_run: bool = False) -> list[Reread]:
+def reread(pipe, client: str | None = None, path: str | None = None, dry_run: bool = False,
+           by: str | None = None) -> list[Reread]:
     """Re-read one client (or all): one new version per client where a result changed."""
     clients = [client] if client else pipe.archive.client_ids()
     results: list[Reread] = []
@@ -95,11 +96,11 @@ def reread(pipe, client: str | None = None, path: str | None = None, dry_run: bo
         changed = [r for r in found if r.error is None and r.changes]
         if dry_run or not changed:
             continue
-        _commit(pipe, cid, changed)
+        _commit(pipe, cid, changed, by)
     return results
 
 
-def _commit(pipe, client: str, changed: list[Reread]) -> None:
+def _commit(pipe, client: str, changed: list[Reread], by: str | None) -> None:
     def decide(rev: Revision) -> str:
         lines = note_header(rev, "重新识别记录", f"{len(changed)} 份") + ["按当前规则和识别引擎重新读取原件；人工确认和更正的值保留并优先。", ""]
         done = 0
@@ -119,5 +120,5 @@ def _commit(pipe, client: str, changed: list[Reread]) -> None:
         note = rev.note("重新识别", lines) if done else None
         return f"重新识别 {done} 份文件（结果有变化；说明见 {note}）"
 
-    pipe.archive.revise(client, decide)
+    pipe.archive.revise(client, decide, by)
     sync_catalog(pipe, client)

@@ -1,5 +1,6 @@
 """A person settles a reading: confirm it, correct it, withdraw the document or move it to its client.
 
+``by`` names the person deciding (the web workplace's logged-in user; default: the operator).
 Each decision is one new version of the client's object with a note under ``notes/`` saying who,
 when, what and why (rules 第十二条, 第二十七条). Nothing is deleted: the machine's reading stays in the
 record beside the values that now win (``archive.decisions``), and a withdrawn or moved document
@@ -104,7 +105,8 @@ def sync_catalog(pipe, *clients: str) -> None:
 
 
 # -- confirm ---------------------------------------------------------------------
-def confirm(pipe, client: str, path: str, note: str | None = None, force: bool = False) -> Decision:
+def confirm(pipe, client: str, path: str, note: str | None = None, force: bool = False,
+            by: str | None = None) -> Decision:
     """The reading confirmed as it is (type and fields): the flag clears, ``confirmed_by`` / ``_at``
     are recorded, a new version. A field whose check digit fails needs ``force`` and a note."""
     done: dict = {}
@@ -132,7 +134,7 @@ def confirm(pipe, client: str, path: str, note: str | None = None, force: bool =
         done.update(path=doc.path, note=note_path)
         return f"人工确认 {doc.path}（{rev.by}，说明见 {note_path}）"
 
-    version = pipe.archive.revise(client, decide)
+    version = pipe.archive.revise(client, decide, by)
     sync_catalog(pipe, client)
     return Decision(client, done["path"], version, done["note"])
 
@@ -146,7 +148,7 @@ def _type_name(doc_type: str | None) -> str:
 
 # -- correct ---------------------------------------------------------------------
 def correct(pipe, client: str, path: str, note: str, doc_type: str | None = None,
-            values: dict[str, str] | None = None, force: bool = False) -> Decision:
+            values: dict[str, str] | None = None, force: bool = False, by: str | None = None) -> Decision:
     """Corrected type and/or fields win from now on (checklist, reports, status, ``show --json``);
     the machine's reading stays beside them (``fields_as_read``). Values are parsed and checked like
     extraction's; one whose check digit fails is refused unless ``force`` (the note says why)."""
@@ -210,7 +212,7 @@ def correct(pipe, client: str, path: str, note: str, doc_type: str | None = None
         done.update(path=target, note=note_path, changes=tuple(entry["changes"]))
         return f"人工更正 {target}（{rev.by}，说明见 {note_path}）"
 
-    version = pipe.archive.revise(client, decide)
+    version = pipe.archive.revise(client, decide, by)
     sync_catalog(pipe, client)
     return Decision(client, done["path"], version, done["note"], done["changes"])
 
@@ -226,7 +228,7 @@ def _read_as(pipe, original: Path, doc_type: str) -> Understanding:
 
 
 # -- withdraw and move -----------------------------------------------------------
-def withdraw(pipe, client: str, path: str, note: str) -> Decision:
+def withdraw(pipe, client: str, path: str, note: str, by: str | None = None) -> Decision:
     """Filed by mistake: the document leaves those in force and is kept under documents/历史/ with the note."""
     text = _need_note(note, "撤回文件")
     done: dict = {}
@@ -242,12 +244,12 @@ def withdraw(pipe, client: str, path: str, note: str) -> Decision:
         done.update(path=history, note=note_path)
         return f"撤回 {doc.path}（误归档，保留为 {history}；说明见 {note_path}）"
 
-    version = pipe.archive.revise(client, decide)
+    version = pipe.archive.revise(client, decide, by)
     sync_catalog(pipe, client)
     return Decision(client, done["path"], version, done["note"])
 
 
-def move(pipe, client: str, path: str, other: str, note: str) -> Decision:
+def move(pipe, client: str, path: str, other: str, note: str, by: str | None = None) -> Decision:
     """Misfiled: the original (with its record and what people decided) is added to ``other``'s
     dossier first, then leaves ``client``'s documents in force, kept under documents/历史/ with the
     note. Two versions, one per object; if the second fails the document is in both, never in neither."""
@@ -286,7 +288,7 @@ def move(pipe, client: str, path: str, other: str, note: str) -> Decision:
         there["note"] = rev.note("文件移入", lines)
         return f"移入 {there['path']}（来自客户 {client} 的 {doc.path}；说明见 {there['note']}）"
 
-    other_version = pipe.archive.revise(other, add)
+    other_version = pipe.archive.revise(other, add, by)
     done: dict = {}
 
     def leave(rev: Revision) -> str:
@@ -304,7 +306,7 @@ def move(pipe, client: str, path: str, other: str, note: str) -> Decision:
         done.update(path=history, note=note_path)
         return f"移出 {doc.path} 至客户 {other}（保留为 {history}；说明见 {note_path}）"
 
-    version = pipe.archive.revise(client, leave)
+    version = pipe.archive.revise(client, leave, by)
     sync_catalog(pipe, client, other)
     return Decision(client, done["path"], version, done["note"],
                     other={"client": other, "path": there["path"], "version": other_version, "note": there["note"]})
