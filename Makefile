@@ -10,7 +10,7 @@ BENCH_APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/bench-apt-packages.txt 2>/
 .PHONY: setup sysdeps bench-sysdeps demo test watch bench clean-demo help
 
 help:
-	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive"
+	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive and the review queue"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make watch  - run the watcher on ./inbox (the clerks' service)"
 	@echo "make bench  - print benchmark ratios (text PDFs, scanned pages against Tesseract, commit cost against dossier size)"
@@ -38,6 +38,7 @@ demo: setup
 	$(BIN)/dossier ingest
 	$(BIN)/dossier list --documents
 	$(BIN)/dossier status
+	$(BIN)/dossier review
 
 test: setup
 	$(BIN)/python -m pytest
