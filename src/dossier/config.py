@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user", "", "写入版本记录的操作人（为空时取当前系统用户）"),
     Setting("group_access", "no", "档案库、`.dossier/`（目录索引含全部 OCR 文本）由 dossier 以私有权限创建：`no` 仅服务用户可读写（默认），"
             "`read` 服务用户所在组也可读；收件箱中的回执和原因说明始终可供文员读取"),
+    Setting("web_host", "127.0.0.1", "`dossier serve` 监听的地址（默认只接受本机连接；对外服务请放在带 TLS 的 nginx 之后）"),
+    Setting("web_port", 8000, "`dossier serve` 监听的端口", int),
+    Setting("web_workers", 2, "`dossier serve` 的工作进程数（gunicorn）", int),
+    Setting("web_allowed_hosts", "127.0.0.1,localhost", "网页工作台接受的主机名（逗号分隔，即浏览器地址栏中的主机名）"),
+    Setting("web_secure_cookies", "no", "`yes`：登录 Cookie 只经 HTTPS 发送并启用 HSTS（在 nginx 的 TLS 之后运行时设为 yes）"),
+    Setting("web_database", ".dossier/web.sqlite3", "网页工作台自己的数据库（用户、会话、令牌、分配），相对主目录或绝对路径"),
     Setting("time_zone", "", "屏幕上显示时间所用的时区（IANA 名称，如 `Asia/Shanghai`）；为空时用本机时区。"
             "`--json` 中的时间保持档案记录的原值（ISO 8601，带时区偏移）"),
 )
@@ -141,6 +147,10 @@ class Config:
     def work(self) -> Path:
         """Private copies of claimed files, read instead of the inbox's (outside the clerks' share)."""
         return self.state_dir / "work"
+
+    @property
+    def web_database_path(self) -> Path:
+        return self._path("web_database")
 
     @property
     def failed(self) -> Path:

@@ -6,17 +6,22 @@ Losing this file loses nothing. Updated after every commit from an archive ``Sna
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from pathlib import Path
 from typing import Callable, Iterable
 
 from dossier.archive import Document, Snapshot
+from dossier.checks import client_status
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3  # 2: documents carry their record's digest, review flag, problems and FTS row
 # 3: and what people decided (confirmed_by, the decisions JSON) and the field confidences: the review
-#    queue is a query
-_CACHED_TABLES = ("clients", "versions", "documents", "document_text")  # rebuilt from the archive
+#    queue is a query; each client's checklist status at its head (client_status), so lists and
+#    dashboards of many clients are queries too
+_CACHED_TABLES = ("clients", "versions", "documents", "document_text", "client_status")  # rebuilt from the archive
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS clients (
@@ -33,6 +38,10 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (client, path)
 );
 CREATE INDEX IF NOT EXISTS documents_sha512 ON documents (sha512);
+CREATE TABLE IF NOT EXISTS client_status (
+    client TEXT PRIMARY KEY, version TEXT, complete INTEGER, product TEXT, review_items INTEGER,
+    statuses TEXT, status TEXT
+);
 CREATE INDEX IF NOT EXISTS documents_review ON documents (review);
 CREATE VIRTUAL TABLE IF NOT EXISTS document_text USING fts5(
     client UNINDEXED, path UNINDEXED, body, tokenize = 'trigram'
@@ -136,6 +145,7 @@ class Catalog:
                  json.dumps(snap.meta.get("folders") or [], ensure_ascii=False)),
             )
             self._versions(snap)
+            self._status(snap)
             by_path = {d.path: d for d in snap.documents}
             # full-text rows whose path goes away or now holds another record: free to follow their record
             freed: dict[str, int] = {}
@@ -182,6 +192,26 @@ class Catalog:
             db.execute("ROLLBACK")
             raise
 
+    def _status(self, snap: Snapshot) -> None:
+        """The client's checklist status at this head (``dossier status --json``'s client object)."""
+        try:
+            status = client_status(snap)
+        except Exception:  # a rule bug must not stop the catalog: the row says nothing then
+            log.exception("checklist of %s failed", snap.client)
+            self.db.execute("DELETE FROM client_status WHERE client = ?", (snap.client,))
+            return
+        statuses = {i["item"]: i["status"] for i in status["items"]}
+        self.db.execute("INSERT OR REPLACE INTO client_status VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (snap.client, snap.version, int(status["complete"]), status["case"]["product"],
+                         sum(1 for v in statuses.values() if v == "review"),
+                         json.dumps(statuses, ensure_ascii=False), json.dumps(status, ensure_ascii=False)))
+
+    def statuses(self, clients: Iterable[str] | None = None) -> list[dict]:
+        """``dossier status --json`` client objects as the catalog holds them (heads' checklists)."""
+        rows = self.db.execute("SELECT client, status FROM client_status ORDER BY client")
+        wanted = set(clients) if clients is not None else None
+        return [json.loads(s) for c, s in rows if wanted is None or c in wanted]
+
     def _versions(self, snap: Snapshot) -> None:
         have = {r[0] for r in self.db.execute("SELECT version FROM versions WHERE client = ?", (snap.client,))}
         names = {v.name for v in snap.versions}
@@ -193,7 +223,7 @@ class Catalog:
              if v.name not in have or v.name == snap.version])
 
     def _delete(self, client: str) -> None:
-        for table in ("clients", "versions", "documents"):
+        for table in ("clients", "versions", "documents", "client_status"):
             self.db.execute(f"DELETE FROM {table} WHERE client = ?", (client,))
         self.db.execute("DELETE FROM document_text WHERE client = ?", (client,))
 

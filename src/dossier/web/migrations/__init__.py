@@ -1,0 +1,3 @@
+"""Django migrations of the web app's own tables (``dossier.web.models``)."""
+
+__all__: list[str] = []

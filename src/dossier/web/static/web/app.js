@@ -1,0 +1,22 @@
+// dossier workplace: small conveniences only; every page works without script.
+document.addEventListener("DOMContentLoaded", () => {
+  // Zoom of a page image (the viewer): buttons with data-zoom step the image's width.
+  const image = document.querySelector("img.page-image[data-zoomable]");
+  document.querySelectorAll("[data-zoom]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      if (!image) return;
+      const now = parseInt(image.dataset.width || "100", 10);
+      const next = Math.max(50, Math.min(300, now + parseInt(button.dataset.zoom, 10)));
+      image.dataset.width = String(next);
+      image.style.maxWidth = "none";
+      image.style.width = next + "%";
+    });
+  });
+  // Confirm before an irreversible-looking action (the archive keeps everything anyway).
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+});

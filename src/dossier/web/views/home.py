@@ -1,0 +1,47 @@
+"""The dashboard: clients, complete and incomplete, items in review, quarantined files (issue 13)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from dossier.web import access
+
+from .common import config, pipe
+
+
+def _quarantined(cfg) -> int:
+    try:
+        return sum(1 for p in cfg.failed.iterdir() if p.name.endswith(".reason.txt"))
+    except FileNotFoundError:
+        return 0
+
+
+def _unsorted(cfg) -> int:
+    try:
+        return sum(1 for p in cfg.unsorted.iterdir() if p.is_file() and not p.name.endswith(".reason.txt"))
+    except FileNotFoundError:
+        return 0
+
+
+@access.require("dashboard")
+def dashboard(request):
+    p, cfg, user = pipe(), config(), request.user
+    cards = {"quarantined": _quarantined(cfg), "unsorted": _unsorted(cfg)}
+    if access.allowed(user, "clients"):
+        ids = access.visible_clients(user, [c["client"] for c in p.catalog.clients()])
+        statuses = p.catalog.statuses(ids)
+        cards.update(clients=len(ids), complete=sum(1 for s in statuses if s["complete"]),
+                     incomplete=sum(1 for s in statuses if not s["complete"]),
+                     review_items=sum(1 for s in statuses for i in s["items"] if i["status"] == "review"))
+    if access.allowed(user, "review"):
+        cards["review_documents"] = len(p.catalog.flagged())
+    return render(request, "web/dashboard.html", {"cards": cards})
+
+
+def forbidden(request, exception=None):
+    return render(request, "web/error.html", {"title": "无权访问", "message": "您的角色无权查看或进行此操作。"
+                                             "如需权限，请联系管理员。"}, status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "web/error.html", {"title": "找不到页面", "message": "没有这个页面或客户。"}, status=404)

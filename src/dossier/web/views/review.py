@@ -1,0 +1,3 @@
+"""(being written: see the module list in views/__init__.py)"""
+
+urlpatterns: list = []
