@@ -1,3 +1,3 @@
 """Django migrations of the web app's own tables (``dossier.web.models``)."""
 
-__all__: list[str] = []
+__all__ = []  # Django finds them itself
