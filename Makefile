@@ -7,12 +7,13 @@ APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/apt-packages.txt 2>/dev/null)
 # Debian packages only the benchmarks need (deploy/bench-apt-packages.txt: Tesseract for bench/ocr.py).
 BENCH_APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/bench-apt-packages.txt 2>/dev/null)
 
-.PHONY: setup sysdeps bench-sysdeps demo test watch bench clean-demo help
+.PHONY: setup sysdeps bench-sysdeps demo test watch serve bench clean-demo help
 
 help:
 	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive and the review queue"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make watch  - run the watcher on ./inbox (the clerks' service)"
+	@echo "make serve  - set up, make the demo home here if there is none, serve the web workplace on 127.0.0.1:8000"
 	@echo "make bench  - print benchmark ratios (text PDFs, scanned pages against Tesseract, commit cost against dossier size)"
 
 # Debian packages: installed only when missing; needs root (as on CI and the dev machines).
@@ -46,6 +47,15 @@ test: setup
 watch: setup
 	$(BIN)/dossier init
 	$(BIN)/dossier watch
+
+# The web workplace on the demo home (this folder). No default account: the first user is made by hand.
+serve: setup
+	$(BIN)/dossier init
+	@if $(BIN)/dossier list | grep -q '档案库中还没有客户'; then \
+	  $(BIN)/dossier samples inbox && $(BIN)/dossier ingest; fi
+	@$(BIN)/dossier user list | grep -q '还没有用户' && \
+	  echo "还没有用户：请先运行  .venv/bin/dossier user add 用户名 --role compliance  （按提示输入密码），再打开 http://127.0.0.1:8000/" || true
+	$(BIN)/dossier serve
 
 # The benchmarks' own Debian packages, for bench only (not for every user).
 bench-sysdeps:
