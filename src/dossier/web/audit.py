@@ -19,9 +19,16 @@ LOGIN_LOG = "web-logins.jsonl"
 
 
 def address(request) -> str:
-    """The client's address: REMOTE_ADDR (behind nginx, gunicorn is given the real one by
-    ``--forwarded-allow-ips``; X-Forwarded-For is never trusted here)."""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    """The client's address: REMOTE_ADDR; behind nginx on this machine (``web_secure_cookies = "yes"``,
+    the README's set-up, which overwrites X-Forwarded-For with ``$remote_addr``), the address nginx
+    saw. A forwarded header from anywhere else is never believed."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE and forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip()[:64]
+    return remote
 
 
 def user_name(request) -> str:
