@@ -1,0 +1,307 @@
+"""The web workplace end to end in a real browser (issue 13, Done means): Playwright drives Debian's
+Chromium against ``dossier serve`` on a home with the demo clients and a user of every role.
+
+Each role logs in through the form and sees what it may and is refused what it may not; a clerk
+uploads two files and sees them archived with a receipt; compliance corrects a field in the review
+form and sees the new version and the note; a manager downloads a pull zip bagit validates and the
+pull is in the access log; a failed login is logged; a POST without the CSRF token is refused.
+Screenshots (1366x768) go to ``$DOSSIER_SCREENSHOTS`` (default: a pytest temporary folder).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import browser_support as bs
+from web_support import Workplace, cli
+
+HUAMAO, HENGYUAN, RUIFENG = "华茂食品", "恒远机械", "瑞丰纺织"  # the demo clients; jingli is assigned 华茂食品
+
+
+@pytest.fixture(scope="module")
+def wp(tmp_path_factory):
+    place = Workplace.create(tmp_path_factory.mktemp("webui") / "home").start()
+    assert place.clients[0] == HUAMAO and set(place.clients) == {HUAMAO, HENGYUAN, RUIFENG}
+    yield place
+    place.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = bs.playwright_or_fail()
+    with sync_playwright() as p:
+        b = bs.launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    return bs.screenshot_dir(tmp_path_factory)
+
+
+@pytest.fixture
+def page(browser, wp):
+    ctx = bs.new_context(browser, wp.url)
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def expect(x):
+    from playwright.sync_api import expect as pw_expect
+
+    return pw_expect(x)
+
+
+def nav(page):
+    return page.get_by_role("navigation")
+
+
+def assert_refused(page, path: str) -> None:
+    got = page.goto(path)
+    assert got is not None and got.status == 403, f"{path}: {got and got.status}"
+    expect(page.get_by_role("heading", name="无权访问")).to_be_visible()
+
+
+# -- each role -------------------------------------------------------------------------------------
+
+def test_clerk_sees_intake_and_upload_and_is_refused_the_archive(page):
+    bs.login(page, "clerk1")
+    links = nav(page)
+    expect(links.get_by_role("link", name="收件")).to_be_visible()
+    expect(links.get_by_role("link", name="上传文件")).to_be_visible()
+    for hidden in ("客户", "复核队列", "查找", "用户"):
+        expect(links.get_by_role("link", name=hidden, exact=True)).to_have_count(0)
+    assert_refused(page, "/clients/")
+    assert_refused(page, f"/clients/{HUAMAO}/")
+    assert_refused(page, "/search/?q=营业执照")
+    assert_refused(page, "/review/")
+
+
+def test_compliance_sees_every_client_and_the_review_queue_and_is_refused_upload(page, shots):
+    bs.login(page, "hegui")
+    links = nav(page)
+    for shown in ("客户", "复核队列", "查找", "收件"):
+        expect(links.get_by_role("link", name=shown, exact=True)).to_be_visible()
+    expect(links.get_by_role("link", name="上传文件")).to_have_count(0)
+    page.goto("/")
+    expect(page.get_by_role("heading", name="首页")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("客户$"))).to_be_visible()
+    page.screenshot(path=shots / "dashboard.png", full_page=True)
+    page.goto("/clients/")
+    for client in (HUAMAO, HENGYUAN, RUIFENG):
+        expect(page.get_by_role("link", name=re.compile(client)).first).to_be_visible()
+    assert_refused(page, "/upload/")
+    assert_refused(page, "/admin/users/")
+
+
+def test_manager_sees_only_the_assigned_client_and_is_refused_the_others_and_review(page):
+    bs.login(page, "jingli")
+    links = nav(page)
+    for shown in ("客户", "查找"):
+        expect(links.get_by_role("link", name=shown, exact=True)).to_be_visible()
+    expect(links.get_by_role("link", name="复核队列")).to_have_count(0)
+    page.goto("/clients/")
+    expect(page.get_by_role("link", name=re.compile(HUAMAO)).first).to_be_visible()
+    expect(page.get_by_role("main").get_by_text(HENGYUAN)).to_have_count(0)
+    got = page.goto(f"/clients/{HUAMAO}/")
+    assert got.status == 200
+    assert_refused(page, f"/clients/{HENGYUAN}/")
+    assert_refused(page, f"/clients/{RUIFENG}/pull.zip")
+    assert_refused(page, "/review/")
+    assert_refused(page, "/admin/users/")
+
+
+def test_admin_sees_users_and_checks(page):
+    bs.login(page, "admin1")
+    expect(nav(page).get_by_role("link", name="用户", exact=True)).to_be_visible()
+    page.goto("/admin/users/")
+    for user in ("clerk1", "hegui", "jingli", "admin1"):
+        expect(page.get_by_role("main").get_by_text(user, exact=True).first).to_be_visible()
+    got = page.goto("/admin/checks/")
+    assert got.status == 200
+    page.goto("/clients/")
+    expect(page.get_by_role("link", name=re.compile(HENGYUAN)).first).to_be_visible()
+    assert_refused(page, "/review/")
+
+
+# -- a clerk uploads -------------------------------------------------------------------------------
+
+def test_a_clerk_uploads_two_files_and_sees_them_archived_with_a_receipt(page, wp, tmp_path):
+    import dossier_factory as samples
+
+    _a, b, _c = samples.demo_companies()
+    assert b.short == RUIFENG
+    files = [samples.tax_payment_certificate_pdf(b, 2025, tmp_path / "完税证明2025.pdf"),
+             samples.legal_rep_id_pdf(b, tmp_path / "法人身份证.pdf")]
+    before = bs.head_version(wp.home / "archive" / RUIFENG)
+    bs.login(page, "clerk1")
+    page.goto("/upload/")
+    form = page.locator("form").filter(has=page.locator("input[type=file][name=files]")).first
+    _choose_client(page, form, RUIFENG)
+    form.locator("input[type=file][name=files]").first.set_input_files([str(f) for f in files])
+    form.get_by_role("button", name=re.compile("上传")).click()
+    for f in files:
+        expect(page.get_by_role("main").get_by_text(f.name).first).to_be_visible()
+    inbox = wp.home / "inbox" / RUIFENG
+    assert {f.name for f in files} <= {p.name for p in inbox.iterdir()}, "uploads go into the client's inbox folder"
+
+    cli(wp.home, "ingest")
+    head = bs.head_paths(wp.home / "archive" / RUIFENG)
+    assert bs.head_version(wp.home / "archive" / RUIFENG) != before
+    assert "documents/纳税证明_2025.pdf" in head, head
+    assert any("法定代表人身份证明" in p for p in head), head
+    page.goto("/intake/")
+    main = page.get_by_role("main")
+    expect(main.get_by_text("收件回执").first).to_be_visible()
+    for f in files:
+        expect(main.get_by_text(f.name).first).to_be_visible()
+    receipt = (inbox / "收件回执.txt").read_text(encoding="utf-8")
+    assert all(f.name in receipt for f in files)
+
+
+def _choose_client(page, form, client: str) -> None:
+    """The upload form's client: a select (by its label) or, on a client's own upload page, fixed."""
+    select = form.locator("select")
+    if select.count():
+        options = select.first.locator("option").all_inner_texts()
+        label = next(o for o in options if client in o)
+        select.first.select_option(label=label)
+
+
+# -- compliance corrects a field -------------------------------------------------------------------
+
+def test_compliance_corrects_a_field_in_the_review_form_and_sees_the_new_version_and_the_note(page, wp, shots):
+    doc = "documents/纳税证明_2025.pdf"
+    shown = json.loads(cli(wp.home, "show", HUAMAO, "--json").stdout)
+    before = next(d for d in shown["documents"] if d["path"] == doc)
+    old_version = shown["version"]
+    bs.login(page, "hegui")
+    page.goto(f"/review/{HUAMAO}/{doc}")
+    form = page.locator("form").filter(has=page.get_by_role("button", name=re.compile("更正"))).first
+    amount = form.get_by_label("金额", exact=True)
+    expect(amount).to_have_value(re.compile(str(before["fields"]["amount"]).split(".")[0]))
+    page.screenshot(path=shots / "review-form.png", full_page=True)
+    amount.fill("1408142.00")
+    form.get_by_label(re.compile("说明|理由|备注")).fill("对照原件更正金额：尾数应为 .00（浏览器测试）")
+    form.get_by_role("button", name=re.compile("更正")).click()
+    expect(page.get_by_text(re.compile("已更正|更正")).first).to_be_visible()
+
+    shown = json.loads(cli(wp.home, "show", HUAMAO, "--json").stdout)
+    after = next(d for d in shown["documents"] if d["path"] == doc)
+    assert after["fields"]["amount"] == 1408142.0 and after["confirmed_by"] == "hegui"
+    new_version = shown["version"]
+    assert new_version != old_version
+    notes = [p for p in bs.head_paths(wp.home / "archive" / HUAMAO) if p.startswith("notes/")]
+    assert notes, "the correction's note is in the head version"
+    page.goto(f"/clients/{HUAMAO}/")
+    main = page.get_by_role("main")
+    expect(main.get_by_text(new_version, exact=True).first).to_be_visible()
+    expect(main.get_by_text(re.compile("人工更正")).first).to_be_visible()
+
+
+# -- a manager pulls -------------------------------------------------------------------------------
+
+def test_a_manager_downloads_a_pull_zip_that_bagit_validates_and_the_pull_is_logged(page, wp, tmp_path, shots):
+    import bagit
+
+    bs.login(page, "jingli")
+    page.goto(f"/clients/{HUAMAO}/")
+    page.screenshot(path=shots / "client-page.png", full_page=True)
+    with page.expect_download() as got:
+        page.locator(f'a[href$="pull.zip"]').first.click()
+    download = got.value
+    zip_path = tmp_path / (download.suggested_filename or "pull.zip")
+    download.save_as(zip_path)
+    assert zip_path.suffix == ".zip"
+    out = tmp_path / "bag"
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(out)
+    roots = [p.parent for p in out.rglob("bagit.txt")]
+    assert len(roots) == 1
+    bagit.Bag(str(roots[0])).validate()
+
+    log = bs.jsonl(wp.home / "archive" / HUAMAO / "logs" / "access.jsonl")
+    pulls = [e for e in log if e.get("user") == "jingli" and "pull" in e.get("event", "")]
+    assert pulls, log
+    # the access log is shown to compliance and admin only
+    expect(page.get_by_role("main").get_by_text(re.compile("访问记录|访问日志"))).to_have_count(0)
+
+
+def test_compliance_finds_the_managers_pull_in_the_client_pages_access_log(browser, wp):
+    ctx = bs.new_context(browser, wp.url)
+    try:
+        page = ctx.new_page()
+        bs.login(page, "jingli")
+        with page.expect_download():
+            page.goto(f"/clients/{HUAMAO}/")
+            page.locator('a[href$="pull.zip"]').first.click()
+        ctx.clear_cookies()
+        bs.login(page, "hegui")
+        page.goto(f"/clients/{HUAMAO}/")
+        log = page.get_by_role("main").locator("section, table").filter(has_text=re.compile("访问记录|访问日志")).last
+        expect(log.get_by_text("jingli").first).to_be_visible()
+    finally:
+        ctx.close()
+
+
+# -- the viewer ------------------------------------------------------------------------------------
+
+def test_the_viewer_shows_the_page_image_beside_the_fields(page, shots):
+    bs.login(page, "hegui")
+    page.goto(f"/clients/{HENGYUAN}/")
+    page.get_by_role("link", name=re.compile("利润表_2025")).first.click()
+    expect(page).to_have_url(re.compile(r"/clients/.+/documents/"))
+    image = page.get_by_role("img").first
+    expect(image).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    page.screenshot(path=shots / "viewer.png", full_page=True)
+
+
+# -- logins and CSRF -------------------------------------------------------------------------------
+
+def test_a_failed_login_shows_the_error_and_is_logged(page, wp):
+    bs.login(page, "jingli", password="not-the-password", ok=False)
+    expect(page.get_by_role("alert")).to_contain_text("不正确")
+    expect(page.get_by_role("button", name="退出")).to_have_count(0)
+    events = bs.jsonl(wp.home / ".dossier" / "web-logins.jsonl")
+    assert any(e["event"] == "login_failed" and e["user"] == "jingli" for e in events), events
+
+
+def test_a_post_without_the_csrf_token_is_refused(page, wp):
+    bs.login(page, "hegui")
+    doc = "documents/营业执照扫描.pdf"
+    got = page.request.post(f"/review/{HUAMAO}/{doc}", form={"action": "confirm", "note": "无令牌"})
+    assert got.status == 403, got.status
+    assert "CSRF" in got.text()
+    status = page.evaluate("""async () => (await fetch('/logout/', {method: 'POST'})).status""")
+    assert status == 403
+    page.goto("/")
+    expect(page.get_by_role("button", name="退出")).to_be_visible()  # still logged in: the logout was refused
+    shown = json.loads(cli(wp.home, "show", HUAMAO, "--json").stdout)
+    assert next(d for d in shown["documents"] if d["path"] == doc)["confirmed_by"] is None
+
+
+# -- a phone ---------------------------------------------------------------------------------------
+
+def test_the_upload_page_works_on_a_phone(browser, wp, shots):
+    ctx = bs.new_context(browser, wp.url, viewport=bs.PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = ctx.new_page()
+        bs.login(page, "clerk1")
+        page.goto("/upload/")
+        inputs = page.locator("input[type=file][name=files]")
+        assert inputs.count() >= 1
+        for i in range(inputs.count()):
+            expect(inputs.nth(i)).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= bs.PHONE["width"] + 1, f"the page scrolls sideways on a phone ({width}px)"
+        page.screenshot(path=shots / "upload-phone.png", full_page=True)
+    finally:
+        ctx.close()
