@@ -42,14 +42,14 @@ def _config(home: Path):
     return config_mod.load(home, env={}, overrides={"settle_seconds": 0, "stale_seconds": 0, "ocr_engine": "none"})
 
 
-def build_home(home: Path, docs: int, seed: int) -> dict:
+def build_home(home: Path, docs: int, seed: int, companies=None) -> dict:
     """A home whose one client holds ``docs`` documents (one ingest, untimed)."""
     import dossier_factory as samples
     from dossier.pipeline import Pipeline, init_home
 
     cfg = _config(home)
     init_home(cfg)
-    samples.make_bulk_pdfs(cfg.inbox / FOLDER, docs, seed=seed)
+    samples.make_bulk_pdfs(cfg.inbox / FOLDER, docs, seed=seed, companies=companies)
     pipe = Pipeline(cfg)
     try:
         pipe.start()
@@ -98,6 +98,20 @@ class Stages:
         for owner, attr, original in reversed(self._undo):
             setattr(owner, attr, original)
         self._undo.clear()
+
+
+def own_company(home: Path):
+    """The invented company whose credit code the client of ``home`` carries."""
+    import dossier_factory as samples
+    from dossier.archive import Archive
+
+    archive = Archive(_config(home))
+    code = archive.meta(archive.client_ids()[0]).get("credit_code")
+    for k in range(20):
+        company = samples.make_company(1000 + k)
+        if company.credit_code == code or code is None:  # no code bound: any of its companies will do
+            return company
+    raise SystemExit(f"bench/commit.py: no invented company carries the client's credit code {code}")
 
 
 def ingest_new(base: Path, home: Path, new_files: list[Path], profile: cProfile.Profile | None = None) -> dict:
@@ -169,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         big_counts = build_home(work / "base-big", args.docs, seed=1)
         log(f"big dossier: {args.docs} files ingested in {time.perf_counter() - t0:.1f} s {big_counts}")
-        small_counts = build_home(work / "base-small", args.small, seed=1)
+        # the client's own documents (another company's would be set aside by identity routing)
+        own = own_company(work / "base-big")
+        small_counts = build_home(work / "base-small", args.small, seed=1, companies=[own])
         log(f"small dossier: {args.small} files {small_counts}")
-        new_files = samples.make_bulk_pdfs(work / "new", args.new, seed=9001)
+        new_files = samples.make_bulk_pdfs(work / "new", args.new, seed=9001, companies=[own], start=args.docs)
 
         runs: dict[str, list[dict]] = {"big": [], "small": []}
         for r in range(args.repeat):

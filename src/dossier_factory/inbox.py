@@ -99,15 +99,18 @@ def write_demo_inbox(inbox, seed: int = 2026) -> list[Path]:
 _BULK_KINDS = ("营业执照", "完税证明", "资产负债表", "利润表", "担保申请书", "公司章程", "说明")
 
 
-def make_bulk_pdfs(folder, n: int, seed: int = 0) -> list[Path]:
-    """``n`` small, distinct, valid one-page text PDFs (hand-written, ~0.1 ms each)."""
+def make_bulk_pdfs(folder, n: int, seed: int = 0, companies=None, start: int = 0) -> list[Path]:
+    """``n`` small, distinct, valid one-page text PDFs (hand-written, ~0.1 ms each).
+
+    ``companies``: whose documents they are (default: invented from ``seed``); ``start``: the first
+    file number (more files of the same series, distinct from the first ``start``)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    companies = [make_company(seed * 1000 + k) for k in range(max(1, min(20, n // 50)))]
-    rng = random.Random(f"dossier-bulk:{seed}")
-    width = max(4, len(str(n)))
+    companies = list(companies or [make_company(seed * 1000 + k) for k in range(max(1, min(20, n // 50)))])
+    rng = random.Random(f"dossier-bulk:{seed}" + (f":{start}" if start else ""))
+    width = max(4, len(str(start + n)))
     paths = []
-    for i in range(n):
+    for i in range(start, start + n):
         co = companies[i % len(companies)]
         kind = _BULK_KINDS[rng.randrange(len(_BULK_KINDS))]
         day = _rand_date(rng, date(2020, 1, 1), date(2026, 9, 30))
