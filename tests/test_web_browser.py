@@ -140,39 +140,39 @@ def test_a_clerk_uploads_two_files_and_sees_them_archived_with_a_receipt(page, w
     assert b.short == RUIFENG
     files = [samples.tax_payment_certificate_pdf(b, 2025, tmp_path / "完税证明2025.pdf"),
              samples.legal_rep_id_pdf(b, tmp_path / "法人身份证.pdf")]
-    before = bs.head_version(wp.home / "archive" / RUIFENG)
+    obj = wp.home / "archive" / RUIFENG
+    before = bs.head_version(obj)
     bs.login(page, "clerk1")
     page.goto("/upload/")
-    form = page.locator("form").filter(has=page.locator("input[type=file][name=files]")).first
-    _choose_client(page, form, RUIFENG)
-    form.locator("input[type=file][name=files]").first.set_input_files([str(f) for f in files])
-    form.get_by_role("button", name=re.compile("上传")).click()
+    form = page.locator("form").filter(has=page.locator("input[type=file]")).first
+    client = form.get_by_label("客户", exact=True)
+    client.select_option(label=next(o for o in client.locator("option").all_inner_texts() if RUIFENG in o))
+    form.get_by_label(re.compile("选择文件")).set_input_files([str(f) for f in files])
+    form.get_by_role("button", name="上传").click()
+    done = page.get_by_text(re.compile("已上传 2 个文件"))
+    expect(done).to_be_visible()
     for f in files:
-        expect(page.get_by_role("main").get_by_text(f.name).first).to_be_visible()
+        expect(done).to_contain_text(f.name)
     inbox = wp.home / "inbox" / RUIFENG
     assert {f.name for f in files} <= {p.name for p in inbox.iterdir()}, "uploads go into the client's inbox folder"
 
     cli(wp.home, "ingest")
-    head = bs.head_paths(wp.home / "archive" / RUIFENG)
-    assert bs.head_version(wp.home / "archive" / RUIFENG) != before
-    assert "documents/纳税证明_2025.pdf" in head, head
-    assert any("法定代表人身份证明" in p for p in head), head
+    head = bs.head_paths(obj)
+    assert bs.head_version(obj) != before
+    assert {"documents/纳税证明_2025.pdf", "documents/法定代表人身份证明.pdf"} <= head, head
     page.goto("/intake/")
     main = page.get_by_role("main")
-    expect(main.get_by_text("收件回执").first).to_be_visible()
     for f in files:
-        expect(main.get_by_text(f.name).first).to_be_visible()
-    receipt = (inbox / "收件回执.txt").read_text(encoding="utf-8")
-    assert all(f.name in receipt for f in files)
-
-
-def _choose_client(page, form, client: str) -> None:
-    """The upload form's client: a select (by its label) or, on a client's own upload page, fixed."""
-    select = form.locator("select")
-    if select.count():
-        options = select.first.locator("option").all_inner_texts()
-        label = next(o for o in options if client in o)
-        select.first.select_option(label=label)
+        row = main.get_by_role("row").filter(has_text=f.name).first
+        expect(row).to_contain_text("已归档")
+        expect(row).to_contain_text(RUIFENG)
+    receipt = main.locator("details").filter(has=page.locator("summary", has_text=RUIFENG)).first
+    receipt.locator("summary").click()
+    text = receipt.locator("pre")
+    expect(text).to_be_visible()
+    expect(text).to_contain_text("收件回执")
+    for f in files:
+        expect(text).to_contain_text(re.compile(r"\[已归档\] " + re.escape(f.name)))
 
 
 # -- compliance corrects a field -------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_a_manager_downloads_a_pull_zip_that_bagit_validates_and_the_pull_is_log
     page.goto(f"/clients/{HUAMAO}/")
     page.screenshot(path=shots / "client-page.png", full_page=True)
     with page.expect_download() as got:
-        page.locator(f'a[href$="pull.zip"]').first.click()
+        page.get_by_role("link", name="导出 .zip").click()
     download = got.value
     zip_path = tmp_path / (download.suggested_filename or "pull.zip")
     download.save_as(zip_path)
@@ -231,7 +231,7 @@ def test_a_manager_downloads_a_pull_zip_that_bagit_validates_and_the_pull_is_log
     pulls = [e for e in log if e.get("user") == "jingli" and "pull" in e.get("event", "")]
     assert pulls, log
     # the access log is shown to compliance and admin only
-    expect(page.get_by_role("main").get_by_text(re.compile("访问记录|访问日志"))).to_have_count(0)
+    expect(page.get_by_role("heading", name="调阅记录")).to_have_count(0)
 
 
 def test_compliance_finds_the_managers_pull_in_the_client_pages_access_log(browser, wp):
@@ -241,12 +241,14 @@ def test_compliance_finds_the_managers_pull_in_the_client_pages_access_log(brows
         bs.login(page, "jingli")
         with page.expect_download():
             page.goto(f"/clients/{HUAMAO}/")
-            page.locator('a[href$="pull.zip"]').first.click()
+            page.get_by_role("link", name="导出 .zip").click()
         ctx.clear_cookies()
         bs.login(page, "hegui")
         page.goto(f"/clients/{HUAMAO}/")
-        log = page.get_by_role("main").locator("section, table").filter(has_text=re.compile("访问记录|访问日志")).last
-        expect(log.get_by_text("jingli").first).to_be_visible()
+        expect(page.get_by_role("heading", name="调阅记录")).to_be_visible()
+        pulls = page.locator("table.access-log").get_by_role("row").filter(has_text="jingli")
+        expect(pulls.first).to_be_visible()
+        expect(pulls.first).to_contain_text("导出")
     finally:
         ctx.close()
 

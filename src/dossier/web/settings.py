@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 
 from dossier import config as config_mod
 

@@ -193,7 +193,8 @@ def client_page(request, client: str):
                for e in entries]
     return render(request, "web/client.html", {
         "snap": snap, "status": status, "items": items, "log": log, "versions": versions,
-        "case": {**case, "product_zh": lookup.products().zh(case.get("product"))},
+        "case": {**case, "product_zh": lookup.products().zh(case.get("product")),
+                 "amount_text": f"{case['amount']:,.2f}" if case.get("amount") is not None else ""},
         "current": [_document_row(d, types) for d in snap.documents if d.in_force],
         "history": [_document_row(d, types) for d in snap.documents if not d.in_force],
         "reports": head_reports(p, client), "updated": when(snap.created),
