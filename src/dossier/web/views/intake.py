@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -133,8 +134,10 @@ def upload_page(request):
         folder, error = _new_folder(ctx["new_folder"])
         known = [c for c in clients if c["folder"] == folder]
         client = known[0]["client"] if known else None
+    elif ctx["chosen"] in pipe().catalog.heads():
+        raise PermissionDenied("您不能为这个客户上传文件。")  # a client outside the user's rights: 403
     else:
-        error = "请选择客户。" if not ctx["chosen"] else "您不能为这个客户上传文件。"
+        error = "请选择客户。" if not ctx["chosen"] else "没有这个客户，请从列表中选择。"
     files = request.FILES.getlist("files") + request.FILES.getlist("camera")
     if not error and not files:
         error = "请选择要上传的文件，或用手机拍照。"
@@ -162,8 +165,9 @@ def upload_page(request):
         messages.success(request, f"已上传 {len(written)} 个文件到收件文件夹“{folder}”：{listed}。"
                                   "收件程序会自动归档，结果见“收件”页和该文件夹的收件回执。")
         if client is not None and pipe().archive.exists(client):
-            audit.log_access(pipe(), request, client, "upload", folder=folder,
-                             files=[{"name": w["name"], "size": w["size"]} for w in written])
+            # ``files`` and ``bytes`` are counts in the access log (as a pull's); the names go beside
+            audit.log_access(pipe(), request, client, "upload", folder=folder, files=len(written),
+                             bytes=sum(w["size"] for w in written), names=[w["name"] for w in written])
     if not written:
         return render(request, "web/upload.html", ctx, status=400)
     return redirect("/upload/")
