@@ -12,9 +12,9 @@ import re
 import urllib.parse
 
 import pytest
+from web_support import Workplace, cli
 
 import dossier_factory as samples
-from web_support import Workplace, cli
 
 CLIENT = "瑞丰纺织"  # its demo dossier holds neither file uploaded here
 MAX_MB = 1
@@ -158,7 +158,7 @@ def test_managers_see_only_their_clients_folders_and_upload_only_for_them(wp):
     assert mine != other
     page = b.get("/intake/")
     assert page.status == 200
-    link = lambda folder: urllib.parse.quote(f"/intake/receipt/{folder}/")  # noqa: E731
+    link = lambda folder: urllib.parse.quote(f"/intake/receipt/{folder}/")
     assert link(mine) in page.text and link(other) not in page.text
     assert f"{other}/完税证明2024.pdf" not in page.text
     assert b.get(f"/intake/receipt/{other}/").status == 404

@@ -10,10 +10,10 @@ import re
 import urllib.parse
 
 import pytest
-
 from conftest import make_config
-from dossier.pipeline import Pipeline
 from web_support import Workplace, cli
+
+from dossier.pipeline import Pipeline
 
 TAX = "documents/纳税证明_2025.pdf"
 
@@ -188,3 +188,21 @@ def test_withdrawing_needs_a_note_and_keeps_the_document_in_history(wp):
     assert got.status == 302
     docs = _show(wp, last["client"])
     assert last["path"] not in docs and any(p.startswith("documents/历史/") for p in docs)
+
+
+def test_moving_a_misfiled_document_to_its_client(wp):
+    doc = _queue(wp)["documents"][0]
+    other = next(c for c in wp.clients if c != doc["client"])
+    url = _url(doc["client"], doc["path"])
+    b = wp.browser("hegui")
+    page = b.get(url).text
+    assert 'class="move-form"' in page and f'<option value="{other}"' in page
+    refused = b.post(url, {"action": "move", "to": "", "note": "不是本客户的"})
+    assert refused.status == 400 and "请选择文件真正所属的客户" in refused.text
+    got = b.post(url, {"action": "move", "to": other, "note": "误归档：实为另一客户的资料"})
+    assert got.status == 302
+    assert doc["path"] not in _show(wp, doc["client"])
+    moved = [d for d in _show(wp, other).values() if d["source"].endswith(doc["path"].rsplit("/", 1)[-1])
+             or d["path"].rsplit("/", 1)[-1] == doc["path"].rsplit("/", 1)[-1]]
+    assert moved
+    assert f"已移交客户 {other}" in b.get(got.headers["Location"]).text

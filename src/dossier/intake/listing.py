@@ -14,9 +14,9 @@ import json
 import os
 import stat
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from dossier.codes import mask_id_numbers
 from dossier.naming import name_key, safe_segment, unique_name

@@ -84,11 +84,12 @@ def api_review(request):
 
 def _document(client: str, doc: str):
     client = client_or_404(client)
-    head = {d.path: d for d in pipe().archive.head(client).documents}
+    snap = pipe().archive.head(client)
+    head = {d.path: d for d in snap.documents}
     found = head.get(doc) or head.get("documents/" + doc)
     if found is None:
         raise Http404("这个客户的档案中没有这份文件。")
-    return client, found
+    return client, found, snap.name
 
 
 def _queue_order() -> list[tuple[str, str]]:
@@ -108,7 +109,7 @@ def _next(client: str, doc_path: str, before: list[tuple[str, str]] | None = Non
     return _url(*found) if found else None
 
 
-def _context(client: str, d, posted=None, error: str = "") -> dict:
+def _context(client: str, client_name: str, d, posted=None, error: str = "") -> dict:
     p = pipe()
     rules = load_doctypes()
     posted = posted or {}
@@ -129,7 +130,7 @@ def _context(client: str, d, posted=None, error: str = "") -> dict:
     others = [c for c in p.catalog.clients() if c["client"] != client]
     chosen = posted.get("doc_type", d.doc_type or "other")
     return {
-        "client": client, "name": p.archive.head(client).name, "doc": d, "type_zh": _type_zh(d.doc_type),
+        "client": client, "name": client_name, "doc": d, "type_zh": _type_zh(d.doc_type),
         "percent": _percent(d.confidence), "fields": fields, "read": document_fields(d.doc_type, d.fields),
         "types": [{"id": t, "zh": rules[t].zh, "selected": t == chosen} for t in rules.ids]
         + [{"id": "other", "zh": "其他", "selected": chosen == "other"}],
@@ -197,14 +198,14 @@ def _decide(request, client: str, d):
 @require_http_methods(["GET", "POST"])
 @access.require("decide", client_arg="client")
 def form_page(request, client: str, doc: str):
-    client, d = _document(client, doc)
+    client, d, name = _document(client, doc)
     if request.method == "GET":
-        return render(request, "web/review_form.html", _context(client, d, {"page": request.GET.get("page")}))
+        return render(request, "web/review_form.html", _context(client, name, d, {"page": request.GET.get("page")}))
     before = _queue_order()
     try:
         done, text = _decide(request, client, d)
     except DossierError as exc:
-        return render(request, "web/review_form.html", _context(client, d, request.POST, _web_words(exc.message)),
+        return render(request, "web/review_form.html", _context(client, name, d, request.POST, _web_words(exc.message)),
                       status=400)
     nxt = _next(client, d.path, before, skip=((client, done.path),))
     messages.success(request, text + ("下一份：" if nxt else "复核队列已处理完毕。"))
