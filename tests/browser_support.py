@@ -38,6 +38,9 @@ def playwright_or_fail():
 
 
 def launch(playwright):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
 
 

@@ -92,7 +92,9 @@ def test_compliance_sees_every_client_and_the_review_queue_and_is_refused_upload
     expect(links.get_by_role("link", name="上传文件")).to_have_count(0)
     page.goto("/")
     expect(page.get_by_role("heading", name="首页")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("客户$"))).to_be_visible()
+    cards = page.get_by_role("main")
+    expect(cards.get_by_role("link", name=re.compile(r"^3\s*客户$"))).to_be_visible()
+    expect(cards.get_by_role("link", name=re.compile(r"^\d+\s*文件待复核$"))).to_be_visible()
     page.screenshot(path=shots / "dashboard.png", full_page=True)
     page.goto("/clients/")
     for client in (HUAMAO, HENGYUAN, RUIFENG):
@@ -145,8 +147,8 @@ def test_a_clerk_uploads_two_files_and_sees_them_archived_with_a_receipt(page, w
     bs.login(page, "clerk1")
     page.goto("/upload/")
     form = page.locator("form").filter(has=page.locator("input[type=file]")).first
-    client = form.get_by_label("客户", exact=True)
-    client.select_option(label=next(o for o in client.locator("option").all_inner_texts() if RUIFENG in o))
+    client = form.get_by_role("combobox", name=re.compile("^客户"))
+    client.select_option(label=next(o for o in client.locator("option").all_text_contents() if RUIFENG in o))
     form.get_by_label(re.compile("选择文件")).set_input_files([str(f) for f in files])
     form.get_by_role("button", name="上传").click()
     done = page.get_by_text(re.compile("已上传 2 个文件"))
@@ -181,29 +183,48 @@ def test_compliance_corrects_a_field_in_the_review_form_and_sees_the_new_version
     doc = "documents/纳税证明_2025.pdf"
     shown = json.loads(cli(wp.home, "show", HUAMAO, "--json").stdout)
     before = next(d for d in shown["documents"] if d["path"] == doc)
-    old_version = shown["version"]
+    assert before["fields"]["amount"] == 1408141.98 and before["confirmed_by"] is None
+    obj = wp.home / "archive" / HUAMAO
+    old_version, old_notes = bs.head_version(obj), {p for p in bs.head_paths(obj) if p.startswith("notes/")}
+    note = "对照原件更正金额：应为 1408142.00 元（浏览器测试）"
     bs.login(page, "hegui")
     page.goto(f"/review/{HUAMAO}/{doc}")
-    form = page.locator("form").filter(has=page.get_by_role("button", name=re.compile("更正"))).first
-    amount = form.get_by_label("金额", exact=True)
-    expect(amount).to_have_value(re.compile(str(before["fields"]["amount"]).split(".")[0]))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(doc)
+    form = page.locator("form.review-form")
+    amount = form.get_by_label(re.compile(r"^金额"))
+    expect(amount).to_have_value(re.compile(r"^1,?408,?141\.98$"))
+    _image_loaded(page, page.get_by_role("img", name=re.compile("第 1 页")))
     page.screenshot(path=shots / "review-form.png", full_page=True)
     amount.fill("1408142.00")
-    form.get_by_label(re.compile("说明|理由|备注")).fill("对照原件更正金额：尾数应为 .00（浏览器测试）")
-    form.get_by_role("button", name=re.compile("更正")).click()
-    expect(page.get_by_text(re.compile("已更正|更正")).first).to_be_visible()
+    form.get_by_label(re.compile(r"^说明")).fill(note)
+    form.get_by_role("button", name="更正", exact=True).click()
+    expect(page).not_to_have_url(re.compile(re.escape("纳税证明_2025")))  # on to the next
 
     shown = json.loads(cli(wp.home, "show", HUAMAO, "--json").stdout)
     after = next(d for d in shown["documents"] if d["path"] == doc)
     assert after["fields"]["amount"] == 1408142.0 and after["confirmed_by"] == "hegui"
-    new_version = shown["version"]
-    assert new_version != old_version
-    notes = [p for p in bs.head_paths(wp.home / "archive" / HUAMAO) if p.startswith("notes/")]
-    assert notes, "the correction's note is in the head version"
+    assert after["fields_as_read"]["amount"] == 1408141.98 and after["corrections"][-1]["note"] == note
+    new_version = bs.head_version(obj)
+    assert new_version != old_version and shown["version"] == new_version
+    notes = {p for p in bs.head_paths(obj) if p.startswith("notes/")} - old_notes
+    assert len(notes) == 1, notes
+    note_path = notes.pop()
+    assert after["corrections"][-1]["note_path"] == note_path
+
     page.goto(f"/clients/{HUAMAO}/")
-    main = page.get_by_role("main")
-    expect(main.get_by_text(new_version, exact=True).first).to_be_visible()
-    expect(main.get_by_text(re.compile("人工更正")).first).to_be_visible()
+    step = page.locator("ol.timeline > li").filter(has=page.get_by_text(new_version, exact=True)).first
+    expect(step).to_contain_text("人工更正")
+    expect(step).to_contain_text("hegui")
+    expect(step).to_contain_text(note_path)
+    page.goto(f"/review/{HUAMAO}/{doc}")
+    expect(page.get_by_role("main")).to_contain_text(note)
+    expect(page.locator("form.review-form").get_by_label(re.compile(r"^金额"))).to_have_value(
+        re.compile(r"^1,?408,?142(\.0+)?$"))
+
+
+def _image_loaded(page, image) -> None:
+    expect(image).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
 
 
 # -- a manager pulls -------------------------------------------------------------------------------
@@ -260,9 +281,8 @@ def test_the_viewer_shows_the_page_image_beside_the_fields(page, shots):
     page.goto(f"/clients/{HENGYUAN}/")
     page.get_by_role("link", name=re.compile("利润表_2025")).first.click()
     expect(page).to_have_url(re.compile(r"/clients/.+/documents/"))
-    image = page.get_by_role("img").first
-    expect(image).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    _image_loaded(page, page.get_by_role("img", name=re.compile("第 1 页")))
+    expect(page.get_by_role("complementary")).to_contain_text("提取的字段")
     page.screenshot(path=shots / "viewer.png", full_page=True)
 
 
