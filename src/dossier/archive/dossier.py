@@ -382,8 +382,10 @@ class Archive:
     CASE_LABELS = {"product": "担保品种", "amount": "金额", "term_months": "期限（月）",
                    "application_date": "申请日期", "agent": "经办人（授权委托人）"}
 
-    def set_case(self, client: str, changes: dict) -> str | None:
-        """Set or correct case data (dossier.json "case"): a new version whose message lists the change."""
+    def set_case(self, client: str, changes: dict, by: str | None = None) -> str | None:
+        """Set or correct case data (dossier.json "case"): a new version whose message lists the change.
+        ``by``: who (the web user; default: the operator), here and in ``issue_report``/``amend_report``."""
+        by = by or self.config.operator
         now = utc_now()
         with self.store.begin(client) as builder:
             meta = self._meta_in(builder, client)
@@ -395,10 +397,10 @@ class Archive:
             meta["case"] = case
             said = "；".join(f"{self.CASE_LABELS.get(k, k)}：{'（空）' if a is None else a} → {'（空）' if b is None else b}"
                             for k, a, b in diff)
-            meta.setdefault("case_changes", []).append({"at": iso_utc(now), "by": self.config.operator,
+            meta.setdefault("case_changes", []).append({"at": iso_utc(now), "by": by,
                                                         "changes": [{"field": k, "old": a, "new": b}
                                                                     for k, a, b in diff]})
-            return self._finish(builder, client, meta, {}, f"修改业务信息：{said}", now)
+            return self._finish(builder, client, meta, {}, f"修改业务信息：{said}", now, user=by)
 
     # -- issued reports and amendments (rules 第十九条) ----------------------
     def _derive(self, client: str, meta: dict, docs: list[Document], version: str) -> dict[str, bytes]:
@@ -422,9 +424,9 @@ class Archive:
             return None
         return getattr(data, "content", None)
 
-    def issue_report(self, client: str, report: str) -> str:
+    def issue_report(self, client: str, report: str, by: str | None = None) -> str:
         """Freeze a report: recorded in dossier.json; the pipeline never regenerates it in place."""
-        now = utc_now()
+        now, by = utc_now(), by or self.config.operator
         with self.store.begin(client) as builder:
             path = self._report_path(builder, client, report)
             meta = self._meta_in(builder, client)
@@ -434,10 +436,11 @@ class Archive:
                                  f"如需更改，请用 `dossier amend {client} {path} --file 新文件 --note 说明`。")
             content = self._issued_content(client, builder, meta, path)
             issued[path] = {"sha512": builder.state[path].lower(), "issued_at": iso_utc(now),
-                            "issued_by": self.config.operator, "content": content, "updates": []}
-            return self._finish(builder, client, meta, {}, f"签发报告 {path}", now, issuing=path)
+                            "issued_by": by, "content": content, "updates": []}
+            return self._finish(builder, client, meta, {}, f"签发报告 {path}", now, issuing=path, user=by)
 
-    def amend_report(self, client: str, report: str, new_file: Path, note: str) -> tuple[str, str, str]:
+    def amend_report(self, client: str, report: str, new_file: Path, note: str,
+                     by: str | None = None) -> tuple[str, str, str]:
         """Store an amended report beside the issued original, with a note. Returns (version, path, note).
 
         Refused (AmendmentRefused): a file that is not a Word .docx (by its content, never its name),
@@ -447,15 +450,14 @@ class Archive:
                              "（《客户经理工作职责》第十九条：不得在原稿上作原则性更改，如需更改应另附说明）。")
         if not new_file.is_file():
             raise UsageError(f"修订文件 {new_file} 不存在或不是文件。请检查路径。")
-        now = utc_now()
+        now, by = utc_now(), by or self.config.operator
         with self.store.begin(client) as builder:
             path = self._report_path(builder, client, report)
             meta = self._meta_in(builder, client)
             if path not in meta.get("issued", {}):
                 raise UsageError(f"报告 {path} 尚未签发，无需走修订流程。签发请用 `dossier issue {client} {path}`。")
-            amended, note_path = store_amendment(builder, meta, client, path, new_file, note.strip(),
-                                                 self.config.operator, now)
-            version = self._finish(builder, client, meta, {}, f"修订报告 {path}（附说明 {note_path}）", now)
+            amended, note_path = store_amendment(builder, meta, client, path, new_file, note.strip(), by, now)
+            version = self._finish(builder, client, meta, {}, f"修订报告 {path}（附说明 {note_path}）", now, user=by)
         return version, amended, note_path
 
     def _report_path(self, builder: "ocfl.VersionBuilder", client: str, report: str) -> str:

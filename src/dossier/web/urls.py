@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("dossier.web.views.review")),
     path("", include("dossier.web.views.intake")),
     path("", include("dossier.web.views.admin")),
+    path("", include("dossier.web.views.compliance")),
     path("api/", include("dossier.web.views.api")),
 ]
 
