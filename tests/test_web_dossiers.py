@@ -137,6 +137,24 @@ def test_the_client_list_filters_by_status_product_missing_item_and_text(wp):
     assert "共 3 个客户，第 1 / 1 页" in b.get("/clients/?page=9").text
 
 
+def test_the_catalogs_summaries_and_texts_agree_with_its_statuses(wp):
+    from dossier import config as config_mod
+    from dossier.catalog import Catalog
+
+    with Catalog(config_mod.load(wp.home).catalog_path) as catalog:
+        statuses = catalog.statuses()
+        assert [json.loads(t) for t in catalog.status_texts()] == statuses
+        assert catalog.status_of(wp.clients[1]) == statuses[[s["client"] for s in statuses].index(wp.clients[1])]
+        assert catalog.status_of("没有这个客户") is None
+        summaries = catalog.status_summaries([wp.clients[0]])
+        assert len(summaries) == 1
+        one = next(s for s in statuses if s["client"] == wp.clients[0])
+        assert summaries[0] == {"client": one["client"], "version": one["version"], "complete": one["complete"],
+                                "product": one["case"]["product"],
+                                "review_items": sum(1 for i in one["items"] if i["status"] == "review"),
+                                "statuses": {i["item"]: i["status"] for i in one["items"]}}
+
+
 # -- the client page ------------------------------------------------------------------------------------
 
 def test_the_client_page_shows_case_checklist_versions_and_the_access_log_to_compliance_only(wp):

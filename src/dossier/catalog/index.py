@@ -212,6 +212,27 @@ class Catalog:
         wanted = set(clients) if clients is not None else None
         return [json.loads(s) for c, s in rows if wanted is None or c in wanted]
 
+    def status_texts(self, clients: Iterable[str] | None = None) -> list[str]:
+        """``statuses`` as the JSON texts stored (an answer of many clients need not parse them)."""
+        rows = self.db.execute("SELECT client, status FROM client_status ORDER BY client")
+        wanted = set(clients) if clients is not None else None
+        return [s for c, s in rows if s and (wanted is None or c in wanted)]
+
+    def status_of(self, client: str) -> dict | None:
+        """One client's ``statuses`` object (None when the catalog holds none)."""
+        row = self.db.execute("SELECT status FROM client_status WHERE client = ?", (client,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def status_summaries(self, clients: Iterable[str] | None = None) -> list[dict]:
+        """Per client at its head, without its whole checklist: version, complete, product, how many
+        items are in review, and each item's status (``{item: status}``): what lists filter on."""
+        rows = self.db.execute("SELECT client, version, complete, product, review_items, statuses "
+                               "FROM client_status ORDER BY client")
+        wanted = set(clients) if clients is not None else None
+        keys = ("client", "version", "complete", "product", "review_items")
+        return [{**dict(zip(keys, (c, v, bool(done), product, n))), "statuses": json.loads(s) if s else {}}
+                for c, v, done, product, n, s in rows if wanted is None or c in wanted]
+
     def _versions(self, snap: Snapshot) -> None:
         have = {r[0] for r in self.db.execute("SELECT version FROM versions WHERE client = ?", (snap.client,))}
         names = {v.name for v in snap.versions}

@@ -62,9 +62,9 @@ def head_reports(p, client: str) -> list[str]:
 
 def status_of(p, snap) -> dict:
     """The client's ``status --json`` object: the catalog's copy when it is of this head."""
-    cached = p.catalog.statuses([snap.client])
-    if cached and cached[0].get("version") == snap.version:
-        return cached[0]
+    cached = p.catalog.status_of(snap.client)
+    if cached is not None and cached.get("version") == snap.version:
+        return cached
     return client_status(snap)
 
 
@@ -111,18 +111,17 @@ def failed(request, error: DossierError):
 
 # --- the client list -----------------------------------------------------------------------------------
 
-def _wanted(status: dict, client: dict, want: dict) -> bool:
-    items = status.get("items") or []
-    if want["status"] == "complete" and not status.get("complete"):
+def _wanted(summary: dict, client: dict, want: dict) -> bool:
+    statuses = summary["statuses"]  # item -> status id
+    if want["status"] == "complete" and not summary["complete"]:
         return False
-    if want["status"] == "incomplete" and status.get("complete"):
+    if want["status"] == "incomplete" and summary["complete"]:
         return False
-    if want["status"] == "review" and not any(i["status"] == "review" for i in items):
+    if want["status"] == "review" and "review" not in statuses.values():
         return False
-    if want["product"] and (status.get("case") or {}).get("product") != want["product"]:
+    if want["product"] and summary["product"] != want["product"]:
         return False
-    if want["missing"] and not any(i["item"] == want["missing"] and i["status"] in ("missing", "incomplete")
-                                   for i in items):
+    if want["missing"] and statuses.get(want["missing"]) not in ("missing", "incomplete"):
         return False
     q = want["q"].casefold()
     return not q or any(q in (v or "").casefold() for v in (client["client"], client["name"], client["credit_code"]))
@@ -143,13 +142,14 @@ def client_list(request):
     ids = access.visible_clients(request.user, list(rows))
     products = lookup.products()
     found = []
-    for s in p.catalog.statuses(ids):
+    for s in p.catalog.status_summaries(ids):  # the catalog's, per head: no archive read per client
         c = rows.get(s["client"])
         if c is None or not _wanted(s, c, want):
             continue
-        counts = {k: sum(1 for i in s["items"] if i["status"] == k) for k in ("missing", "incomplete", "review")}
+        values = list(s["statuses"].values())
+        counts = {k: values.count(k) for k in ("missing", "incomplete", "review")}
         found.append({"client": c["client"], "name": c["name"], "credit_code": c["credit_code"] or "",
-                      "product": products.zh((s.get("case") or {}).get("product")), "complete": s["complete"],
+                      "product": products.zh(s["product"]), "complete": s["complete"],
                       "counts": counts, "version": c["version"], "updated": when(c["updated"])})
     pages_total = max(1, (len(found) + PER_PAGE - 1) // PER_PAGE)
     page = min(_int(request.GET.get("page")), pages_total)
