@@ -115,6 +115,13 @@ def test_folder_names_cannot_leave_the_inbox(wp, tmp_path):
     # a new client's folder with a safe name is made inside the inbox
     ok = _upload(b, {"client": "", "new_folder": "新客户甲"}, [("x.pdf", pdf, "application/pdf")])
     assert ok.status == 302 and (wp.home / "inbox" / "新客户甲" / "x.pdf").is_file()
+    # a client folder planted as a link to elsewhere is moved aside, never written through
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (wp.home / "inbox" / "新客户乙").symlink_to(elsewhere)
+    ok = _upload(b, {"client": "", "new_folder": "新客户乙"}, [("x.pdf", pdf, "application/pdf")])
+    assert ok.status == 302 and list(elsewhere.iterdir()) == []
+    assert not (wp.home / "inbox" / "新客户乙").is_symlink() and (wp.home / "inbox" / "新客户乙" / "x.pdf").is_file()
 
 
 def test_links_in_the_share_are_never_followed(wp, tmp_path):

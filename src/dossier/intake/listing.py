@@ -51,13 +51,40 @@ class SetAside:
     reason: str
 
 
-def read_text(path: Path, limit: int = MAX_TEXT) -> str | None:
-    """A regular file's text (UTF-8, at most ``limit`` bytes), never through a symbolic link;
-    None when it is absent, a link or not a regular file."""
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _open_dir(root: Path, parts: tuple[str, ...] | list[str] = ()) -> int:
+    """A descriptor of ``root/parts...``, each step opened without following a link (a folder
+    swapped for a link meanwhile fails with ELOOP/ENOTDIR instead of leading elsewhere)."""
+    fd = os.open(root, _DIR_FLAGS)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        for part in parts:
+            if part in ("", ".", "..") or "/" in part:
+                raise OSError(errno.EINVAL, "not a single name", part)
+            nfd = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_text(root: Path, parts: tuple[str, ...] | list[str], limit: int = MAX_TEXT) -> str | None:
+    """The text (UTF-8, at most ``limit`` bytes) of the regular file ``root/parts...``, never through
+    a symbolic link at any step; None when it is absent, a link or not a regular file."""
+    *folders, name = parts
+    try:
+        dfd = _open_dir(root, folders)
     except OSError:
         return None
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dfd)
+    except OSError:
+        return None
+    finally:
+        os.close(dfd)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
@@ -120,7 +147,7 @@ def set_aside(root: Path) -> list[SetAside]:
                 continue
             if e.name.endswith(REASON_SUFFIX):
                 item = found.setdefault(rel[: -len(REASON_SUFFIX)], {})
-                item["reason"] = mask_id_numbers((read_text(Path(e.path)) or "").strip())
+                item["reason"] = mask_id_numbers((read_text(root, rel.split("/")) or "").strip())
                 item.setdefault("mtime", st.st_mtime)
             else:
                 item = found.setdefault(rel, {})
@@ -137,7 +164,7 @@ def receipt(inbox: Path, folder: str) -> str | None:
     """The receipt (``收件回执.txt``) of a client folder, ``folder`` being one of ``client_folders``."""
     if folder not in client_folders(inbox):
         return None
-    return read_text(inbox / folder / RECEIPT_NAME)
+    return read_text(inbox, (folder, RECEIPT_NAME))
 
 
 def intake_log(state_dir: Path, limit: int = 200) -> list[dict]:
@@ -193,41 +220,40 @@ def deposit(inbox: Path, folder: str, name: str, chunks: Iterable[bytes]) -> str
     wanted = acceptable_name(name)
     if wanted is None:
         raise ValueError(name)
-    target = safe_folder(inbox, (folder,))
-    tmp = target / f".upload-{uuid.uuid4().hex}.part"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, SHARED_FILE)
+    safe_folder(inbox, (folder,))  # made if new; a link or file planted there is moved aside
+    dfd = _open_dir(inbox, (folder,))  # from here on by descriptor: a swapped-in link cannot redirect
+    tmp = f".upload-{uuid.uuid4().hex}.part"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, SHARED_FILE,
+                     dir_fd=dfd)
         try:
-            os.fchmod(fd, SHARED_FILE)
-            for chunk in chunks:
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        for _ in range(1000):
-            taken = {name_key(n) for n in os.listdir(target)}
-            final = unique_name(wanted, taken)
             try:
-                os.link(tmp, target / final)
-                break
-            except FileExistsError:
-                continue  # someone took the name meanwhile
-        else:  # pragma: no cover - a thousand races
-            raise OSError(errno.EEXIST, "no free name", str(target / wanted))
+                os.fchmod(fd, SHARED_FILE)
+                for chunk in chunks:
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            for _ in range(1000):
+                final = unique_name(wanted, {name_key(n) for n in os.listdir(dfd)})
+                try:
+                    os.link(tmp, final, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+                    break
+                except FileExistsError:
+                    continue  # someone took the name meanwhile
+            else:  # pragma: no cover - a thousand races
+                raise OSError(errno.EEXIST, "no free name", wanted)
+        finally:
+            try:
+                os.unlink(tmp, dir_fd=dfd)
+            except FileNotFoundError:
+                pass
+        os.fsync(dfd)
     finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-    dirfd = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dirfd)
-    finally:
-        os.close(dirfd)
+        os.close(dfd)
     return final
-
 
 __all__ = ["MAX_TEXT", "SetAside", "Waiting", "acceptable_name", "client_folders", "deposit", "intake_log",
            "read_text", "receipt", "set_aside", "waiting"]
