@@ -164,8 +164,9 @@ def test_the_client_page_shows_case_checklist_versions_and_the_access_log_to_com
     for item in status["items"]:
         assert f'class="status-{item["status"]}"' in page
     assert "业务信息" in page and "担保品种" in page and "v1" in page and "新增 documents/" in page
-    assert "调阅记录" in page
-    assert "调阅记录" not in wp.browser("jingli").get(f"/clients/{client}/").text
+    assert "调阅记录" in page and "保存业务信息" in page  # compliance's forms (views/compliance.py)
+    managers = wp.browser("jingli").get(f"/clients/{client}/").text
+    assert "调阅记录" not in managers and "保存业务信息" not in managers
 
 
 # -- the viewer, page images, downloads -------------------------------------------------------------------
@@ -310,3 +311,37 @@ def test_a_bearer_token_works_on_the_api_and_a_wrong_one_is_401(wp, tmp_path):
     wrong = b.get("/api/clients", headers={"Authorization": "Bearer not-a-token"})
     assert wrong.status == 401
     assert b.get(f"/clients/{wp.clients[0]}/", headers={"Authorization": f"Bearer {token}"}).status == 302
+
+
+# -- page images (web/pages.py) on their own ------------------------------------------------------------
+
+def test_pages_draws_each_page_of_a_pdf_and_each_frame_of_a_tiff_once(tmp_path):
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from dossier.web import pages
+
+    pdf_path = tmp_path / "three.pdf"
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(3):
+        pdf.new_page(595, 842)  # A4 in points
+    pdf.save(str(pdf_path))
+    pdf.close()
+    tiff_path = tmp_path / "two.tif"
+    frames = [Image.new("RGB", (2400, 3000), colour) for colour in ("white", "gray")]
+    frames[0].save(tiff_path, save_all=True, append_images=frames[1:])
+    cache = tmp_path / "cache"
+    for source, media_type, count in ((pdf_path, "application/pdf", 3), (tiff_path, "image/tiff", 2)):
+        digest = hashlib.sha512(source.read_bytes()).hexdigest()
+        assert pages.page_count(cache, digest, source, media_type) == count
+        for number in range(1, count + 1):
+            png = pages.page_image(cache, digest, number, source, media_type)
+            assert png == cache / digest / f"{number}.png"
+            with Image.open(png) as im:
+                assert im.format == "PNG" and im.width <= pages.MAX_WIDTH
+        assert pages.page_image(cache, digest, count + 1, source, media_type) is None
+        assert pages.page_image(cache, digest, 0, source, media_type) is None
+    with Image.open(cache / hashlib.sha512(pdf_path.read_bytes()).hexdigest() / "1.png") as im:
+        assert abs(im.width - round(595 * pages.DPI / 72)) <= 1  # about 110 dpi
+    assert pages.page_image(cache, "../../etc", 1, pdf_path, "application/pdf") is None  # only a digest names a folder
+    assert not [p for p in cache.rglob("*") if p.name.startswith(".")]  # no temporary file left

@@ -184,7 +184,9 @@ def client_page(request, client: str):
               "status_zh": STATUS_ZH.get(i["status"], i["status"]), "required_years": i["required_years"],
               "years": i["years"], "documents": i["documents"], "problems": i["problems"]}
              for i in status.get("items") or []]
-    versions = [{**v, "created": when(v["created"])} for v in reversed(p.archive.history(client))]
+    versions = [{**v, "created": when(v["created"]), "count": sum(len(v[k]) for k in ("added", "changed", "renamed",
+                                                                                      "removed"))}
+                for v in reversed(p.archive.history(client))]
     log = None
     if access.allowed(request.user, "access_log", client):
         accesslog.sync_catalog(p.archive, p.catalog, client)
