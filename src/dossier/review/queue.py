@@ -31,7 +31,10 @@ def queue(pipe, client: str | None = None) -> dict:
                           "confidence": row["confidence"], "fields": row["fields"],
                           "field_confidence": row["field_confidence"], "problems": row["problems"],
                           "blocks": blocks, "version": row["version"], "received": row["received"]})
-    items_out = [{"client": cid, "item": i["item"], "name": item_name(i["item"]), "status": i["status"],
+    names: dict[str, str] = {}  # item_name reads the checklist rules: once per item id, not per client
+    for item in {i["item"] for items in in_review.values() for i in items}:
+        names[item] = item_name(item)
+    items_out = [{"client": cid, "item": i["item"], "name": names[i["item"]], "status": i["status"],
                   "documents": list(i["documents"]), "problems": list(i["problems"])}
                  for cid in sorted(in_review) for i in in_review[cid]]
     return {"documents": documents, "items": items_out}
