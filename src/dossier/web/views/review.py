@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dossier import review, timefmt
 from dossier.checks import STATUS_ZH, item_name
 from dossier.errors import DecisionRefused, DossierError
-from dossier.lookup import document_fields
 from dossier.rules import FIELD_ZH, load_doctypes
 from dossier.web import access, audit
 
@@ -59,16 +58,41 @@ def _url(client: str, doc_path: str) -> str:
 
 # -- the queue ----------------------------------------------------------------------------------
 
+#: Rows per page of the queue (a large home may hold thousands of flagged documents).
+PAGE = 100
+
+
+def _page_of(rows: list, request, key: str) -> dict:
+    pages = max(1, -(-len(rows) // PAGE))
+    try:
+        n = min(pages, max(1, int(request.GET.get(key) or 1)))
+    except ValueError:
+        n = 1
+    return {"rows": rows[(n - 1) * PAGE: n * PAGE], "number": n, "pages": pages, "total": len(rows),
+            "previous": n - 1 if n > 1 else None, "next": n + 1 if n < pages else None, "key": key}
+
+
 @require_GET
 @access.require("review")
 def queue_page(request):
     found = review.queue(pipe())
-    docs = [{**d, "type_zh": _type_zh(d["doc_type"]), "percent": _percent(d["confidence"]),
-             "received_at": when(d["received"]), "url": _url(d["client"], d["path"]),
-             "blocks_zh": [item_name(b) for b in d["blocks"]],
-             "fields_shown": document_fields(d["doc_type"], d["fields"])} for d in found["documents"]]
-    items = [{**i, "status_zh": STATUS_ZH.get(i["status"], i["status"]),
-              "links": [{"path": p, "url": _url(i["client"], p)} for p in i["documents"]]} for i in found["items"]]
+    rules = load_doctypes()  # once: the rows below only look names up
+    type_zh = {t: rules[t].zh for t in rules.ids}
+    item_zh: dict[str, str] = {}
+
+    def name_of(item: str) -> str:
+        if item not in item_zh:
+            item_zh[item] = item_name(item)
+        return item_zh[item]
+
+    docs = _page_of(found["documents"], request, "page")
+    docs["rows"] = [{**d, "type_zh": type_zh.get(d["doc_type"], "其他"), "percent": _percent(d["confidence"]),
+                     "received_at": when(d["received"]), "url": _url(d["client"], d["path"]),
+                     "blocks_zh": [name_of(b) for b in d["blocks"]]} for d in docs["rows"]]
+    items = _page_of(found["items"], request, "items")
+    items["rows"] = [{**i, "status_zh": STATUS_ZH.get(i["status"], i["status"]),
+                      "links": [{"path": p, "url": _url(i["client"], p)} for p in i["documents"]]}
+                     for i in items["rows"]]
     return render(request, "web/review_queue.html", {"documents": docs, "items": items})
 
 
@@ -131,7 +155,7 @@ def _context(client: str, client_name: str, d, posted=None, error: str = "") -> 
     chosen = posted.get("doc_type", d.doc_type or "other")
     return {
         "client": client, "name": client_name, "doc": d, "type_zh": _type_zh(d.doc_type),
-        "percent": _percent(d.confidence), "fields": fields, "read": document_fields(d.doc_type, d.fields),
+        "percent": _percent(d.confidence), "fields": fields,
         "types": [{"id": t, "zh": rules[t].zh, "selected": t == chosen} for t in rules.ids]
         + [{"id": "other", "zh": "其他", "selected": chosen == "other"}],
         "pages": list(range(1, pages + 1)), "page": page, "multi": pages > 1, "others": others,
