@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.parse
 import zipfile
 
-import urllib.parse
-
 import pytest
-
 from web_support import Workplace, cli
 
 
@@ -193,8 +191,9 @@ def test_the_page_image_is_a_png_rendered_once_and_served_from_the_cache(wp):
     second = b.get(f"/clients/{client}/page/1/{doc['path']}")
     after = cached.stat()
     assert second.body == first.body and (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     with Image.open(io.BytesIO(first.body)) as im:
         assert 200 < im.width <= 1600
@@ -344,4 +343,16 @@ def test_pages_draws_each_page_of_a_pdf_and_each_frame_of_a_tiff_once(tmp_path):
     with Image.open(cache / hashlib.sha512(pdf_path.read_bytes()).hexdigest() / "1.png") as im:
         assert abs(im.width - round(595 * pages.DPI / 72)) <= 1  # about 110 dpi
     assert pages.page_image(cache, "../../etc", 1, pdf_path, "application/pdf") is None  # only a digest names a folder
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    digest = hashlib.sha512(broken.read_bytes()).hexdigest()
+    assert pages.page_count(cache, digest, broken, "application/pdf") == 0  # the child failed, the caller did not
+    assert pages.page_image(cache, digest, 1, broken, "application/pdf") is None
+    huge = tmp_path / "huge.pdf"
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    pdf.save(str(huge))
+    pdf.close()
+    digest = hashlib.sha512(huge.read_bytes()).hexdigest()
+    assert pages.page_image(cache, digest, 1, huge, "application/pdf", limits=(60, 1)) is None  # 1 MiB: refused
     assert not [p for p in cache.rglob("*") if p.name.startswith(".")]  # no temporary file left

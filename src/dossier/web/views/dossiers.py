@@ -205,6 +205,11 @@ def client_page(request, client: str):
 
 # --- the document viewer, page images, downloads ---------------------------------------------------------
 
+def _limits() -> tuple[float, int]:
+    """Drawing a page runs under the reading limits (``read_seconds``, ``read_memory_mb``)."""
+    return float(settings.CONFIG.read_seconds), int(settings.CONFIG.read_memory_mb)
+
+
 def _source(p, client: str, doc) -> Path:
     return p.archive.store.reader(client).content_path(doc.sha512)
 
@@ -237,7 +242,7 @@ def document_view(request, client: str, doc: str):
     p = pipe()
     snap = p.archive.head(client)
     d = document_or_404(snap, doc)
-    count = pages.page_count(settings.PAGE_CACHE, d.sha512, _source(p, client, d), d.media_type)
+    count = pages.page_count(settings.PAGE_CACHE, d.sha512, _source(p, client, d), d.media_type, _limits())
     page = min(_int(request.GET.get("page")), max(count, 1))
     audit.log_access(p, request, client, "view", path=d.path, version=snap.version)
     in_force = [x.path for x in snap.documents if x.in_force]
@@ -257,7 +262,7 @@ def page_png(request, client: str, number: int, doc: str):
     client = client_or_404(client)
     p = pipe()
     d = document_or_404(p.archive.head(client), doc)
-    image = pages.page_image(settings.PAGE_CACHE, d.sha512, number, _source(p, client, d), d.media_type)
+    image = pages.page_image(settings.PAGE_CACHE, d.sha512, number, _source(p, client, d), d.media_type, _limits())
     if image is None:
         raise Http404("没有这一页。")
     response = FileResponse(open(image, "rb"), content_type="image/png")
