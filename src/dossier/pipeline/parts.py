@@ -63,7 +63,7 @@ class LazyOcr:
         return cls(config.ocr_engine, config.ocr_workers, page_timeout=page_timeout,
                    memory_mb=int(config.read_memory_mb), engine_options=engine_options)
 
-    def imap(self, items):
+    def imap(self, items, should_stop=None):
         if self.pool is not None and self.pool.closed:
             self.pool = None
             self.renewals += 1
@@ -73,7 +73,7 @@ class LazyOcr:
             self.pool = OcrPool(self.engine, self.workers, engine_options=self.engine_options,
                                 page_timeout=self.page_timeout, memory_mb=self.memory_mb)
             self.pool.start()
-        return self.pool.imap(items)
+        return self.pool.imap(items, should_stop)
 
     def close(self, timeout: float = 5.0) -> None:
         if self.pool is not None:

@@ -237,7 +237,10 @@ def _ocr_all(files: dict[int, _File], settings: ReadSettings, ocr: PageOcr | Non
             sent.append((f, i))
             yield ref
 
-    results = ocr.imap(feed())
+    try:  # a pool that can stop while pages are in flight (SIGTERM during a long scan) is told how
+        results = ocr.imap(feed(), should_stop=should_stop)
+    except TypeError:  # an engine whose imap takes the pages alone
+        results = ocr.imap(feed())
     try:
         for n, result in enumerate(results):
             f, i = sent[n]
@@ -256,6 +259,8 @@ def _ocr_all(files: dict[int, _File], settings: ReadSettings, ocr: PageOcr | Non
         close = getattr(results, "close", None)
         if close:
             close()  # an abandoned imap drops the pages still in flight
+    if should_stop():  # the pool stopped waiting: the pages in flight are not read
+        return True
     for f in files.values():
         unread = skipped.get(id(f))
         if unread:

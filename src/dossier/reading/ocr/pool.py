@@ -7,13 +7,16 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ...errors import DossierError, OcrError, OcrPageError
 from .engine import RapidEngine
 from .fake import FakeEngine
 from .pages import PageRef
 from .results import Engine, OcrPage
+
+#: How often an ``imap`` with ``should_stop`` looks at it while pages are being read (seconds).
+STOP_POLL = 0.25
 
 
 def make_engine(name: str, **options) -> Engine:
@@ -262,8 +265,12 @@ class OcrPool:
             raise err
         return results
 
-    def imap(self, items: Iterable[PageRef | tuple]) -> Iterator[OcrPage | OcrPageError]:
+    def imap(self, items: Iterable[PageRef | tuple],
+             should_stop: Callable[[], bool] | None = None) -> Iterator[OcrPage | OcrPageError]:
         """Yield an OcrPage, or an OcrPageError for a page that failed, per item in input order.
+
+        ``should_stop``: looked at while waiting (a few times a second); when it says stop, the
+        iterator ends at once, without waiting for the pages in flight (their results are dropped).
 
         Pages are taken from ``items`` and handed to idle workers as they free up (``items`` may be
         a generator that decides late); results are held only until every earlier page is out.  Abandoning the iterator is safe: the pages still being read are
@@ -278,12 +285,14 @@ class OcrPool:
         next_out = 0
         try:
             while True:
+                if should_stop is not None and should_stop():
+                    return
                 self._dispatch(feed, call)
                 if feed.empty and next_out >= feed.taken:
                     break
                 if feed.empty and not any(w.task is not None for w in self._pool) and next_out not in done:
                     raise OcrError("OCR 进程池内部错误：有页面没有结果。")  # pragma: no cover
-                for index, result in self._collect(call):
+                for index, result in self._collect(call, STOP_POLL if should_stop is not None else None):
                     done[index] = result
                 while next_out in done:
                     yield done.pop(next_out)
@@ -314,8 +323,9 @@ class OcrPool:
             w.orphan = False
             w.started = time.monotonic()
 
-    def _collect(self, call) -> list[tuple[int, OcrPage | OcrPageError]]:
-        """Wait for at least one event; return the (index, result) of this call's finished pages."""
+    def _collect(self, call, poll: float | None = None) -> list[tuple[int, OcrPage | OcrPageError]]:
+        """Wait for at least one event (or ``poll`` seconds); return the (index, result) of this
+        call's finished pages."""
         from multiprocessing.connection import wait
 
         busy = [w for w in self._pool if w.task is not None]
@@ -325,6 +335,8 @@ class OcrPool:
         if self.page_timeout is not None:
             oldest = min(w.started for w in busy)
             timeout = max(0.05, oldest + self.page_timeout - time.monotonic())
+        if poll is not None:
+            timeout = poll if timeout is None else min(timeout, poll)
         waitables = []
         for w in busy:
             waitables += [w.conn, w.proc.sentinel]
