@@ -292,6 +292,11 @@ class Catalog:
             out.append(item)
         return out
 
+    def flagged_count(self) -> int:
+        """How many documents in force wait for a person (the dashboard's figure)."""
+        return self.db.execute("SELECT count(*) FROM documents WHERE review = 1 "
+                               "AND path NOT LIKE 'documents/历史/%'").fetchone()[0]
+
     def decided(self) -> list[tuple[str, str]]:
         """(client, path) of every document a person confirmed or corrected (``rules test`` replays them)."""
         return list(self.db.execute("SELECT client, path FROM documents WHERE confirmed_by IS NOT NULL "

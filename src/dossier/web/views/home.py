@@ -27,14 +27,14 @@ def _unsorted(cfg) -> int:
 def dashboard(request):
     p, cfg, user = pipe(), config(), request.user
     cards = {"quarantined": _quarantined(cfg), "unsorted": _unsorted(cfg)}
-    if access.allowed(user, "clients"):
-        ids = access.visible_clients(user, [c["client"] for c in p.catalog.clients()])
-        statuses = p.catalog.statuses(ids)
-        cards.update(clients=len(ids), complete=sum(1 for s in statuses if s["complete"]),
-                     incomplete=sum(1 for s in statuses if not s["complete"]),
-                     review_items=sum(1 for s in statuses for i in s["items"] if i["status"] == "review"))
+    if access.allowed(user, "clients"):  # from the catalog's summaries: fast with 1,000 clients
+        ids = access.visible_clients(user, sorted(p.catalog.heads()))
+        summaries = p.catalog.status_summaries(ids)
+        cards.update(clients=len(ids), complete=sum(1 for s in summaries if s["complete"]),
+                     incomplete=sum(1 for s in summaries if not s["complete"]),
+                     review_items=sum(s["review_items"] or 0 for s in summaries))
     if access.allowed(user, "review"):
-        cards["review_documents"] = len(p.catalog.flagged())
+        cards["review_documents"] = p.catalog.flagged_count()
     return render(request, "web/dashboard.html", {"cards": cards})
 
 
