@@ -229,12 +229,17 @@ def _image_loaded(page, image) -> None:
 
 # -- a manager pulls -------------------------------------------------------------------------------
 
-def test_a_manager_downloads_a_pull_zip_that_bagit_validates_and_the_pull_is_logged(page, wp, tmp_path, shots):
+def _pulls(wp, user: str) -> list[dict]:
+    log = bs.jsonl(wp.home / "archive" / HUAMAO / "logs" / "access.jsonl")
+    return [e for e in log if e.get("user") == user and e.get("event") == "pull"]
+
+
+def test_a_manager_downloads_a_pull_zip_that_bagit_validates_and_the_pull_is_logged(page, wp, tmp_path):
     import bagit
 
+    before = len(_pulls(wp, "jingli"))
     bs.login(page, "jingli")
     page.goto(f"/clients/{HUAMAO}/")
-    page.screenshot(path=shots / "client-page.png", full_page=True)
     with page.expect_download() as got:
         page.get_by_role("link", name="导出 .zip").click()
     download = got.value
@@ -246,16 +251,18 @@ def test_a_manager_downloads_a_pull_zip_that_bagit_validates_and_the_pull_is_log
         z.extractall(out)
     roots = [p.parent for p in out.rglob("bagit.txt")]
     assert len(roots) == 1
-    bagit.Bag(str(roots[0])).validate()
+    bag = bagit.Bag(str(roots[0]))
+    bag.validate()
+    assert any(p.endswith("纳税证明_2025.pdf") for p in bag.payload_files()), list(bag.payload_files())
 
-    log = bs.jsonl(wp.home / "archive" / HUAMAO / "logs" / "access.jsonl")
-    pulls = [e for e in log if e.get("user") == "jingli" and "pull" in e.get("event", "")]
-    assert pulls, log
+    pulls = _pulls(wp, "jingli")
+    assert len(pulls) == before + 1, pulls
+    assert pulls[-1]["version"] == bs.head_version(wp.home / "archive" / HUAMAO)
     # the access log is shown to compliance and admin only
     expect(page.get_by_role("heading", name="调阅记录")).to_have_count(0)
 
 
-def test_compliance_finds_the_managers_pull_in_the_client_pages_access_log(browser, wp):
+def test_compliance_finds_the_managers_pull_in_the_client_pages_access_log(browser, wp, shots):
     ctx = bs.new_context(browser, wp.url)
     try:
         page = ctx.new_page()
@@ -270,6 +277,7 @@ def test_compliance_finds_the_managers_pull_in_the_client_pages_access_log(brows
         pulls = page.locator("table.access-log").get_by_role("row").filter(has_text="jingli")
         expect(pulls.first).to_be_visible()
         expect(pulls.first).to_contain_text("导出")
+        page.screenshot(path=shots / "client-page.png", full_page=True)
     finally:
         ctx.close()
 
