@@ -206,3 +206,18 @@ def test_moving_a_misfiled_document_to_its_client(wp):
              or d["path"].rsplit("/", 1)[-1] == doc["path"].rsplit("/", 1)[-1]]
     assert moved
     assert f"已移交客户 {other}" in b.get(got.headers["Location"]).text
+
+
+def test_correcting_the_type_of_an_unread_scan_renames_it_and_keeps_the_machines_reading(wp):
+    doc = _queue(wp)["documents"][0]
+    assert doc["doc_type"] == "other"
+    b = wp.browser("hegui")
+    got = b.post(_url(doc["client"], doc["path"]), {"action": "correct", "doc_type": "business_licence",
+                                                     "note": "人工查看原件：是营业执照"})
+    assert got.status == 302
+    docs = _show(wp, doc["client"])
+    assert doc["path"] not in docs
+    new = next(d for d in docs.values() if d["doc_type"] == "business_licence" and d["corrections"])
+    assert new["doc_type_as_read"] == "other" and new["confirmed_by"] == "hegui"
+    landed = b.get(got.headers["Location"]).text
+    assert f"已更正 {new['path']}（原名 {doc['path']}）" in landed

@@ -199,7 +199,8 @@ def _decide(request, client: str, d):
         done = review.correct(p, client, d.path, note, new_type, values, force, by=by)
         changes = "；".join(f"{FIELD_ZH.get(c['field'], c['field'])} {_shown(c['old']) or '（空）'} → "
                            f"{_shown(c['new']) or '（空）'}" for c in done.changes if c["field"] != "years")
-        text = (f"已更正 {done.path}：新版本 {done.version}，记录见 {done.note_path}。"
+        renamed = f"（原名 {d.path}）" if done.path != d.path else ""
+        text = (f"已更正 {done.path}{renamed}：新版本 {done.version}，记录见 {done.note_path}。"
                 + (f"更正内容：{changes}。" if changes else ""))
     elif action == "withdraw":
         done = review.withdraw(p, client, d.path, note, by=by)
