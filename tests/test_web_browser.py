@@ -82,6 +82,8 @@ def test_clerk_sees_intake_and_upload_and_is_refused_the_archive(page):
     assert_refused(page, f"/clients/{HUAMAO}/")
     assert_refused(page, "/search/?q=营业执照")
     assert_refused(page, "/review/")
+    assert_refused(page, f"/clients/{HUAMAO}/pull.zip")
+    assert_refused(page, f"/clients/{HUAMAO}/original/documents/纳税证明_2025.pdf")
 
 
 def test_compliance_sees_every_client_and_the_review_queue_and_is_refused_upload(page, shots):
@@ -301,7 +303,8 @@ def test_a_failed_login_shows_the_error_and_is_logged(page, wp):
     expect(page.get_by_role("alert")).to_contain_text("不正确")
     expect(page.get_by_role("button", name="退出")).to_have_count(0)
     events = bs.jsonl(wp.home / ".dossier" / "web-logins.jsonl")
-    assert any(e["event"] == "login_failed" and e["user"] == "jingli" for e in events), events
+    assert any(e["event"] == "login_failed" and e["user"] == "jingli" and e["address"] == "127.0.0.1"
+               and e["reason"] == "bad credentials" for e in events), events
 
 
 def test_a_post_without_the_csrf_token_is_refused(page, wp):
