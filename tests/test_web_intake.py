@@ -197,3 +197,60 @@ def test_the_admin_sees_users_logins_and_checks_read_only(wp):
     for user in ("hegui", "jingli", "clerk1"):
         other = wp.browser(user)
         assert other.get("/admin/users/").status == 403 and other.get("/admin/checks/").status == 403
+
+
+# -- the library underneath (dossier.intake.listing), without a server --------------------------
+
+def test_listing_reads_only_regular_files_inside_the_share(tmp_path):
+    from dossier.intake import listing
+
+    inbox = tmp_path / "inbox"
+    (inbox / "甲公司").mkdir(parents=True)
+    (inbox / "甲公司" / "收件回执.txt").write_text("收件回执：甲公司\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "收件回执.txt").write_text("secret", encoding="utf-8")
+    (inbox / "乙公司").symlink_to(outside, target_is_directory=True)  # a linked folder is no client folder
+    (inbox / "_failed" / "甲公司").mkdir(parents=True)
+    (inbox / "_failed" / "甲公司" / "坏.pdf").write_bytes(b"%PDF-bad")
+    (inbox / "_failed" / "甲公司" / "坏.pdf.reason.txt").write_text(
+        "原因：PDF 已损坏，身份证 11010519491231002X\n", encoding="utf-8")
+    (inbox / "_failed" / "孤.pdf.reason.txt").write_text("原因：未知", encoding="utf-8")
+    assert listing.client_folders(inbox) == ["甲公司"]
+    assert listing.receipt(inbox, "甲公司") == "收件回执：甲公司\n"
+    assert listing.receipt(inbox, "乙公司") is None and listing.receipt(inbox, "..") is None
+    assert listing.read_text(inbox, ("乙公司", "收件回执.txt")) is None  # not through the link
+    found = {s.name: s for s in listing.set_aside(inbox / "_failed")}
+    assert found["甲公司/坏.pdf"].folder == "甲公司" and found["甲公司/坏.pdf"].size == 8
+    assert "PDF 已损坏" in found["甲公司/坏.pdf"].reason and "11010519491231002X" not in found["甲公司/坏.pdf"].reason
+    assert found["孤.pdf"].size is None and found["孤.pdf"].folder is None
+
+
+def test_deposit_writes_whole_files_under_new_names_and_never_overwrites(tmp_path):
+    from dossier.intake import listing
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    first = listing.deposit(inbox, "甲公司", "扫描.pdf", [b"%PDF-1 ", b"one"])
+    second = listing.deposit(inbox, "甲公司", "扫描.PDF", [b"%PDF-1 two"])
+    assert (first, second) == ("扫描.pdf", "扫描 (2).PDF")
+    assert (inbox / "甲公司" / first).read_bytes() == b"%PDF-1 one"
+    assert sorted(os.listdir(inbox / "甲公司")) == ["扫描 (2).PDF", "扫描.pdf"]  # no temporary file left
+    assert listing.acceptable_name("C:\\fakepath\\a:b.pdf") == "a_b.pdf"
+    assert listing.acceptable_name("收件回执.txt") is None and listing.acceptable_name("x.part") is None
+    for bad in ("..", "_failed", "a/b", ".x"):
+        with pytest.raises(ValueError):
+            listing.deposit(inbox, bad, "x.pdf", [b"x"])
+
+
+def test_the_intake_log_is_read_newest_first_from_its_tail(tmp_path):
+    from dossier.intake import listing
+
+    state = tmp_path / ".dossier"
+    state.mkdir()
+    lines = [json.dumps({"time": f"2026-01-01T00:00:{i % 60:02d}+0000", "source": f"甲/{i}.pdf", "outcome": "archived",
+                         "reason": ""}, ensure_ascii=False) for i in range(5000)]
+    (state / "intake.log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = listing.intake_log(state, limit=50)
+    assert [e["source"] for e in got] == [f"甲/{i}.pdf" for i in range(4999, 4949, -1)]
+    assert listing.intake_log(tmp_path / "nowhere") == []
