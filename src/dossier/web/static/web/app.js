@@ -20,3 +20,12 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+// review, intake: a button with data-confirm asks before it submits its form (withdraw, move).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+});
+// end of review, intake
