@@ -16,12 +16,10 @@ def queue(pipe, client: str | None = None) -> dict:
     "problems", "blocks", "version", "received"}], "items": [{"client", "item", "name", "status",
     "documents", "problems"}]}``: documents oldest first, items by client."""
     rows = pipe.catalog.flagged(client)
-    in_review: dict[str, list] = {}
-    open_items: dict[str, list] = {}  # items not ok: the ones a flagged document may hold up
-    for status in pipe.catalog.statuses([client] if client else None):
-        items = status["items"]
-        in_review[status["client"]] = [i for i in items if i["status"] == "review"]
-        open_items[status["client"]] = [i for i in items if i["status"] not in ("ok", "not_required")]
+    # items not ok (the ones a flagged document may hold up), of the clients with anything in review
+    open_items = pipe.catalog.open_items([client] if client else None, with_review=True)
+    in_review = {c: [i for i in items if i["status"] == "review"] for c, items in open_items.items()}
+    in_review = {c: items for c, items in in_review.items() if items}
     documents = []
     for row in rows:
         items = open_items.get(row["client"], [])
