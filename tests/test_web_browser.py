@@ -126,10 +126,12 @@ def test_admin_sees_users_and_checks(page):
     bs.login(page, "admin1")
     expect(nav(page).get_by_role("link", name="用户", exact=True)).to_be_visible()
     page.goto("/admin/users/")
+    expect(page.get_by_role("heading", name="用户", exact=True)).to_be_visible()
     for user in ("clerk1", "hegui", "jingli", "admin1"):
         expect(page.get_by_role("main").get_by_text(user, exact=True).first).to_be_visible()
     got = page.goto("/admin/checks/")
     assert got.status == 200
+    expect(page.get_by_role("heading", name="规则和模板检查")).to_be_visible()
     page.goto("/clients/")
     expect(page.get_by_role("link", name=re.compile(HENGYUAN)).first).to_be_visible()
     assert_refused(page, "/review/")
