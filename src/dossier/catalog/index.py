@@ -286,14 +286,16 @@ class Catalog:
                            "confirmed_by": confirmed_by, **(json.loads(decisions) if decisions else {})}
         return out
 
-    def flagged(self, client: str | None = None) -> list[dict]:
+    def flagged(self, client: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
         """Documents in force whose reading waits for a person (review flag set, not settled), the
-        oldest first: what ``review.queue`` lists (a query, not a scan of the archive)."""
+        oldest first: what ``review.queue`` lists (a query, not a scan of the archive); ``limit`` and
+        ``offset`` page it."""
         where = "d.review = 1 AND d.path NOT LIKE 'documents/历史/%'" + (" AND d.client = ?" if client else "")
+        page = f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}" if limit is not None else ""
         rows = self.db.execute(
             "SELECT d.client, d.path, d.version, d.doc_type, d.confidence, d.fields, d.field_confidence, "
             "d.problems, v.created FROM documents d LEFT JOIN versions v ON v.client = d.client "
-            f"AND v.version = d.version WHERE {where} ORDER BY v.created, d.client, d.path",
+            f"AND v.version = d.version WHERE {where} ORDER BY v.created, d.client, d.path{page}",
             (client,) if client else ())
         keys = ("client", "path", "version", "doc_type", "confidence", "fields", "field_confidence", "problems",
                 "received")
@@ -305,10 +307,10 @@ class Catalog:
             out.append(item)
         return out
 
-    def flagged_count(self) -> int:
-        """How many documents in force wait for a person (the dashboard's figure)."""
-        return self.db.execute("SELECT count(*) FROM documents WHERE review = 1 "
-                               "AND path NOT LIKE 'documents/历史/%'").fetchone()[0]
+    def flagged_count(self, client: str | None = None) -> int:
+        """How many documents in force wait for a person (the dashboard's figure, the queue's pages)."""
+        return self.db.execute("SELECT count(*) FROM documents WHERE review = 1 AND path NOT LIKE 'documents/历史/%'"
+                               + (" AND client = ?" if client else ""), (client,) if client else ()).fetchone()[0]
 
     def decided(self) -> list[tuple[str, str]]:
         """(client, path) of every document a person confirmed or corrected (``rules test`` replays them)."""

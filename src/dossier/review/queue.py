@@ -11,11 +11,12 @@ from __future__ import annotations
 from dossier.checks import item_name
 
 
-def queue(pipe, client: str | None = None) -> dict:
+def queue(pipe, client: str | None = None, limit: int | None = None, offset: int = 0) -> dict:
     """``{"documents": [{"client", "path", "doc_type", "confidence", "fields", "field_confidence",
     "problems", "blocks", "version", "received"}], "items": [{"client", "item", "name", "status",
-    "documents", "problems"}]}``: documents oldest first, items by client."""
-    rows = pipe.catalog.flagged(client)
+    "documents", "problems"}]}``: documents oldest first, items by client. ``limit``/``offset`` page
+    the documents (the web queue); the answer then also says how many there are (``"total"``)."""
+    rows = pipe.catalog.flagged(client, limit, offset)
     # items not ok (the ones a flagged document may hold up), of the clients with anything in review
     open_items = pipe.catalog.open_items([client] if client else None, with_review=True)
     in_review = {c: [i for i in items if i["status"] == "review"] for c, items in open_items.items()}
@@ -35,4 +36,7 @@ def queue(pipe, client: str | None = None) -> dict:
     items_out = [{"client": cid, "item": i["item"], "name": names[i["item"]], "status": i["status"],
                   "documents": list(i["documents"]), "problems": list(i["problems"])}
                  for cid in sorted(in_review) for i in in_review[cid]]
-    return {"documents": documents, "items": items_out}
+    found = {"documents": documents, "items": items_out}
+    if limit is not None:
+        found["total"] = pipe.catalog.flagged_count(client)
+    return found

@@ -62,20 +62,31 @@ def _url(client: str, doc_path: str) -> str:
 PAGE = 100
 
 
-def _page_of(rows: list, request, key: str) -> dict:
-    pages = max(1, -(-len(rows) // PAGE))
+def _number(request, key: str) -> int:
     try:
-        n = min(pages, max(1, int(request.GET.get(key) or 1)))
+        return max(1, int(request.GET.get(key) or 1))
     except ValueError:
-        n = 1
-    return {"rows": rows[(n - 1) * PAGE: n * PAGE], "number": n, "pages": pages, "total": len(rows),
+        return 1
+
+
+def _page_of(rows: list, request, key: str, total: int | None = None) -> dict:
+    """One page of ``rows`` (all rows), or of a page the library already cut (``total`` given)."""
+    count = len(rows) if total is None else total
+    pages = max(1, -(-count // PAGE))
+    n = min(pages, _number(request, key))
+    shown = rows[(n - 1) * PAGE: n * PAGE] if total is None else rows
+    return {"rows": shown, "number": n, "pages": pages, "total": count,
             "previous": n - 1 if n > 1 else None, "next": n + 1 if n < pages else None, "key": key}
 
 
 @require_GET
 @access.require("review")
 def queue_page(request):
-    found = review.queue(pipe())
+    n = _number(request, "page")  # only the documents of this page are read from the catalog
+    found = review.queue(pipe(), limit=PAGE, offset=(n - 1) * PAGE)
+    if not found["documents"] and n > 1:  # past the last page: show the last one
+        n = max(1, -(-found["total"] // PAGE))
+        found = review.queue(pipe(), limit=PAGE, offset=(n - 1) * PAGE)
     rules = load_doctypes()  # once: the rows below only look names up
     type_zh = {t: rules[t].zh for t in rules.ids}
     item_zh: dict[str, str] = {}
@@ -85,7 +96,9 @@ def queue_page(request):
             item_zh[item] = item_name(item)
         return item_zh[item]
 
-    docs = _page_of(found["documents"], request, "page")
+    docs = _page_of(found["documents"], request, "page", found["total"])
+    docs["number"] = n
+    docs["previous"], docs["next"] = (n - 1 if n > 1 else None), (n + 1 if n < docs["pages"] else None)
     docs["rows"] = [{**d, "type_zh": type_zh.get(d["doc_type"], "其他"), "percent": _percent(d["confidence"]),
                      "received_at": when(d["received"]), "url": _url(d["client"], d["path"]),
                      "blocks_zh": [name_of(b) for b in d["blocks"]]} for d in docs["rows"]]
@@ -117,7 +130,7 @@ def _document(client: str, doc: str):
 
 
 def _queue_order() -> list[tuple[str, str]]:
-    return [(r["client"], r["path"]) for r in pipe().catalog.flagged()]
+    return [(r["client"], r["path"]) for r in pipe().catalog.flagged()]  # after a decision only
 
 
 def _next(client: str, doc_path: str, before: list[tuple[str, str]] | None = None,
