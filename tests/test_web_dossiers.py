@@ -255,6 +255,7 @@ def test_a_pull_zip_validates_with_bagit_and_is_logged_with_the_web_user(wp, tmp
     unpack_and_validate(got.body, tmp_path)
     pulls = [e for e in access_log(wp, client) if e["event"] == "pull"]
     assert pulls and pulls[-1]["user"] == "jingli" and pulls[-1]["version"] == version
+    assert pulls[-1]["via"] == "web" and pulls[-1]["address"] == "127.0.0.1"  # who, when and from where
     page = wp.browser("hegui").get(f"/clients/{client}/").text
     assert "导出" in page and "jingli" in page.split("调阅记录", 1)[1]
 

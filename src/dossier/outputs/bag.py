@@ -401,13 +401,15 @@ def _remove(path: Path) -> None:
 
 def pull(archive: Archive, client: str, out: Path, version: str | None = None,
          as_of: date | datetime | None = None, *, user: str,
-         progress: Callable[[Progress], None] | None = None, catalog=None) -> PullResult:
+         progress: Callable[[Progress], None] | None = None, catalog=None,
+         context: dict | None = None) -> PullResult:
     """Write ``client``'s dossier at one version to ``out`` as a BagIt bag and log the pull.
 
     ``out`` ending in ``.zip`` gives a zip file, anything else a folder. Raises UsageError for a bad
     request (existing destination, no such version/date) and ArchiveError when a stored file is
     missing or damaged; nothing is left at ``out`` or beside it then. The pull is appended to the
-    object's ``logs/access.jsonl`` (and to ``catalog``'s cache when given).
+    object's ``logs/access.jsonl`` (and to ``catalog``'s cache when given); ``context`` adds to that
+    entry where the request came from (the web workplace: ``via``, ``address``).
     """
     if not archive.exists(client):
         raise ClientNotFound(f"档案库中没有客户 {client}。请用 `dossier list` 查看现有客户。")
@@ -465,6 +467,7 @@ def pull(archive: Archive, client: str, out: Path, version: str | None = None,
                                  destination=str(out), fmt="zip" if as_zip else "folder",
                                  files=len(items), size=total, user=user,
                                  as_of=as_of.isoformat() if as_of is not None else None)
+    entry.update({k: v for k, v in (context or {}).items() if k not in entry})
     try:
         accesslog.record(archive, entry, catalog=catalog)
     except BaseException:

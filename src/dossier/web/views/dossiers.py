@@ -83,7 +83,8 @@ def pull_response(request, client: str):
     tmp = Path(tempfile.mkdtemp(prefix="dossier-pull-"))
     try:
         out = tmp / f"{client}_{name}.zip"
-        result = bag.pull(p.archive, client, out, version=name, user=audit.user_name(request), catalog=p.catalog)
+        result = bag.pull(p.archive, client, out, version=name, user=audit.user_name(request), catalog=p.catalog,
+                          context={"via": "web", "address": audit.address(request)})
         handle = open(result.path, "rb")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
