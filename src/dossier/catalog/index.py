@@ -312,6 +312,20 @@ class Catalog:
         return self.db.execute("SELECT count(*) FROM documents WHERE review = 1 AND path NOT LIKE 'documents/历史/%'"
                                + (" AND client = ?" if client else ""), (client,) if client else ()).fetchone()[0]
 
+    def expiring(self, fields: Iterable[tuple[str, str]], until: str) -> list[dict]:
+        """Documents in force whose validity field (``(doc_type, field)`` pairs) ends on or before
+        ``until`` (ISO date), the earliest first: ``{"client", "name", "path", "doc_type", "field", "date"}``."""
+        out = []
+        for doc_type, field in fields:
+            rows = self.db.execute(
+                "SELECT d.client, c.name, d.path, json_extract(d.fields, ?) AS ends FROM documents d "
+                "LEFT JOIN clients c ON c.client = d.client WHERE d.doc_type = ? "
+                "AND d.path NOT LIKE 'documents/历史/%' AND ends IS NOT NULL AND ends <= ?",
+                (f"$.{field}", doc_type, until))
+            out += [{"client": c, "name": n, "path": p, "doc_type": doc_type, "field": field, "date": e}
+                    for c, n, p, e in rows]
+        return sorted(out, key=lambda r: (r["date"], r["client"], r["path"]))
+
     def decided(self) -> list[tuple[str, str]]:
         """(client, path) of every document a person confirmed or corrected (``rules test`` replays them)."""
         return list(self.db.execute("SELECT client, path FROM documents WHERE confirmed_by IS NOT NULL "

@@ -15,7 +15,7 @@ from dossier.checks.facts import (
            ItemStatus,
            is_complete,
 )
-from dossier.checks.status import assess, client_status, item_name, overview_rows
+from dossier.checks.status import assess, client_status, expiring_soon, expiry_fields, item_name, overview_rows
 
 __all__ = ["Case", "DocFacts", "ItemStatus", "STATUSES", "STATUS_ZH", "assess", "case_from", "client_status",
-           "evaluate", "is_complete", "item_name", "overview_rows"]
+           "evaluate", "expiring_soon", "expiry_fields", "is_complete", "item_name", "overview_rows"]

@@ -57,6 +57,31 @@ def client_status(snap: Snapshot, as_of: date | None = None) -> dict:
     }
 
 
+def expiry_fields() -> list[tuple[str, str]]:
+    """(document type, field) of every item that must not be expired (checklist.toml ``not_expired``)."""
+    return [(item.id, item.not_expired) for item in load_checklist().items if item.not_expired]
+
+
+def expiring_soon(catalog, today: date, clients: list[str] | None = None) -> list[dict]:
+    """Documents in force whose validity ends within ``expiring_days`` (thresholds.toml) of ``today``,
+    or has ended: each with ``days_left`` (negative: expired), the earliest first."""
+    from datetime import timedelta
+
+    from dossier.rules import load_thresholds
+
+    until = (today + timedelta(days=load_thresholds().expiring_days)).isoformat()
+    wanted = set(clients) if clients is not None else None
+    out = []
+    for row in catalog.expiring(expiry_fields(), until):
+        try:
+            ends = date.fromisoformat(str(row["date"])[:10])
+        except ValueError:  # an unreadable date is the checklist's "review", not an expiry
+            continue
+        if wanted is None or row["client"] in wanted:
+            out.append({**row, "days_left": (ends - today).days})
+    return out
+
+
 def item_name(item_id: str) -> str:
     try:
         return load_checklist()[item_id].name

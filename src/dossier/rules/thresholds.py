@@ -48,6 +48,7 @@ class Thresholds:
     min_text_chars: int  # a PDF page with fewer visible characters in its text layer is a scan
     classifier: Classifier
     case: CaseBounds = CaseBounds()
+    expiring_days: int = 90  # documents whose validity ends within this many days are "expiring soon"
 
 
 #: (lowest, highest) allowed value of each number, and whether it must be an integer.
@@ -55,6 +56,7 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "review_below": (0.0, 1.0, False),
     "total_tolerance": (0.0, 1e9, False),
     "min_text_chars": (0, 100_000, True),
+    "expiring_days": (1, 3650, True),
     "top_lines": (1, 100, True),
     "title_top": (0.0, 1000.0, False), "title_page1": (0.0, 1000.0, False),
     "title_later_top": (0.0, 1000.0, False), "fuzzy_factor": (0.0, 1.0, False),
@@ -82,7 +84,7 @@ def _number(chk: Checker, raw: dict, key: str, where: str) -> float | int:
 
 def parse_thresholds(path: Path, data: dict[str, Any]) -> Thresholds:
     chk = Checker(path)
-    chk.keys(data, {"version", *_TOP, "classifier", "case"}, "")
+    chk.keys(data, {"version", *_TOP, "expiring_days", "classifier", "case"}, "")
     if data.get("version", 1) != 1:
         raise chk.fail("version", f"不支持的版本 {data.get('version')!r}（当前仅支持 1）")
     top = {key: _number(chk, data, key, key) for key in _TOP}
@@ -94,7 +96,8 @@ def parse_thresholds(path: Path, data: dict[str, Any]) -> Thresholds:
     case = CaseBounds(**{key: _number(chk, raw_case, key, f"case.{key}") for key in _CASE if key in raw_case})
     if case.min_term_months > case.max_term_months:
         raise chk.fail("case.min_term_months", f"不能大于 max_term_months（{case.max_term_months}）")
-    return Thresholds(path=path, classifier=classifier, case=case, **top)
+    optional = {"expiring_days": _number(chk, data, "expiring_days", "expiring_days")} if "expiring_days" in data else {}
+    return Thresholds(path=path, classifier=classifier, case=case, **top, **optional)
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,12 +1,21 @@
-"""The dashboard: clients, complete and incomplete, items in review, quarantined files (issue 13)."""
+"""The dashboard: clients, complete and incomplete, items in review, quarantined files, documents
+expiring soon (issue 13)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.shortcuts import render
 
+from dossier.checks import expiring_soon
+from dossier.rules import load_thresholds
 from dossier.web import access
 
 from .common import config, pipe
+
+
+#: Expiring documents listed on the dashboard (all are counted).
+EXPIRING_SHOWN = 10
 
 
 def _quarantined(cfg) -> int:
@@ -33,9 +42,15 @@ def dashboard(request):
         cards.update(clients=len(ids), complete=sum(1 for s in summaries if s["complete"]),
                      incomplete=sum(1 for s in summaries if not s["complete"]),
                      review_items=sum(s["review_items"] or 0 for s in summaries))
+        expiring = expiring_soon(p.catalog, date.today(), ids)
+        cards["expiring"] = len(expiring)
+        shown = expiring[:EXPIRING_SHOWN]
+    else:
+        shown = []
     if access.allowed(user, "review"):
         cards["review_documents"] = p.catalog.flagged_count()
-    return render(request, "web/dashboard.html", {"cards": cards})
+    return render(request, "web/dashboard.html", {"cards": cards, "expiring": shown,
+                                                  "expiring_days": load_thresholds().expiring_days})
 
 
 def forbidden(request, exception=None):
