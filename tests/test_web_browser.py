@@ -139,6 +139,20 @@ def test_admin_sees_users_and_checks(page):
 
 # -- a clerk uploads -------------------------------------------------------------------------------
 
+def test_files_dropped_on_the_upload_page_go_into_its_file_input(page):
+    bs.login(page, "clerk1")
+    page.goto("/upload/")
+    zone = page.locator("[data-dropzone]")
+    transfer = page.evaluate_handle("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(["%PDF-1.4 dropped"], "拖入的文件.pdf", {type: "application/pdf"}));
+        return dt;
+    }""")
+    zone.dispatch_event("drop", {"dataTransfer": transfer})
+    assert page.locator("input[name=files]").evaluate("input => input.files.length") == 1
+    expect(zone).to_contain_text("拖入的文件.pdf")
+
+
 def test_a_clerk_uploads_two_files_and_sees_them_archived_with_a_receipt(page, wp, tmp_path):
     import dossier_factory as samples
 

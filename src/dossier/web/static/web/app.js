@@ -29,3 +29,27 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 // end of review, intake
+// upload: files dragged onto the drop zone go into its file input (the form posts them as chosen files).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-dropzone]").forEach((zone) => {
+    const input = zone.querySelector(`input[name="${zone.dataset.dropzone}"]`);
+    const shown = zone.querySelector(".dropped");
+    if (!input) return;
+    const list = () => {
+      if (shown) shown.textContent = Array.from(input.files).map((f) => f.name).join("、");
+    };
+    input.addEventListener("change", list);
+    ["dragenter", "dragover"].forEach((name) => zone.addEventListener(name, (event) => {
+      event.preventDefault();
+      zone.classList.add("over");
+    }));
+    ["dragleave", "drop"].forEach((name) => zone.addEventListener(name, () => zone.classList.remove("over")));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        list();
+      }
+    });
+  });
+});
