@@ -532,7 +532,7 @@ def print_report(results: dict, args) -> None:
                   f"input ({r['files']} files); after imports, before ingesting: {r['rss_idle_mib']:.0f} MiB; "
                   f"RUSAGE_CHILDREN max: {r['rss_children_peak_mib']:.0f} MiB; child wall incl. interpreter "
                   f"start {r['child_wall_s']:.2f} s")
-        print(f"  dossier stages (inclusive wall seconds; indented lines are part of the line above):")
+        print("  dossier stages (inclusive wall seconds; indented lines are part of the line above):")
         for label, s in r["stages"].items():
             share = 100 * s["seconds"] / r["dossier_s"] if r["dossier_s"] else 0
             print(f"    {label:<32} {s['seconds']:8.3f} s {share:5.1f}%  {s['calls']:>6} calls")

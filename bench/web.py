@@ -81,7 +81,6 @@ def _digest(*parts: str) -> str:
 
 def synthetic(template, number: int, documents: int, flagged: float):
     """Client ``number``: ``template``'s case and documents under a new id, ``documents`` of them."""
-    from dossier.archive import Snapshot
 
     client = f"合成客户{number:04d}"
     code = f"9133{number:014d}"

@@ -112,7 +112,7 @@ def articles_of_association(layout: str, co: SampleCompany, path, *, year: int, 
     else:
         s.title(title, 17, 14)
     s.line("第一章　总　则", 12, align="c")
-    s.para(f"第一条　为规范公司的组织和行为，保护公司、股东和债权人的合法权益，根据《中华人民共和国公司法》，制定本章程。", 10.5)
+    s.para("第一条　为规范公司的组织和行为，保护公司、股东和债权人的合法权益，根据《中华人民共和国公司法》，制定本章程。", 10.5)
     s.para(f"第二条　公司名称：{co.name}。", 10.5)
     s.para(f"第三条　公司住所：{co.address}。", 10.5)
     s.line("第二章　经营范围", 12, align="c")
@@ -121,7 +121,7 @@ def articles_of_association(layout: str, co: SampleCompany, path, *, year: int, 
     s.para(f"第五条　公司注册资本为人民币{co.registered_capital // 10000}万元。", 10.5)
     s.line("第四章　组织机构", 12, align="c")
     s.para("第六条　股东会由全体股东组成，是公司的权力机构。公司不设董事会，设执行董事一名；不设监事会，设监事一名。", 10.5)
-    s.para(f"第七条　执行董事为公司的法定代表人。", 10.5)
+    s.para("第七条　执行董事为公司的法定代表人。", 10.5)
     s.line(f"全体股东签字：{co.legal_rep}", 10.5, align="r")
     s.finish()
     return {"company_name": co.name}
