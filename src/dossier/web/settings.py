@@ -114,7 +114,7 @@ TIME_ZONE = str(CONFIG.time_zone).strip() or "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = str(STATE / "web-static")  # unused: WhiteNoise serves the package's files directly
+STATIC_ROOT = None  # no collectstatic: WhiteNoise serves the package's own files through the finders
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
