@@ -10,6 +10,6 @@ CLI and the web workplace call alike.
 from dossier.review.cases import Check, replay
 from dossier.review.queue import queue
 from dossier.review.reread import Reread, reread
-from dossier.review.settle import Decision, confirm, correct, move, withdraw
+from dossier.review.settle import Decision, confirm, correct, move, sync_catalog, withdraw
 
-__all__ = ["Check", "Decision", "Reread", "confirm", "correct", "move", "queue", "replay", "reread", "withdraw"]
+__all__ = ["Check", "Decision", "Reread", "confirm", "correct", "move", "queue", "replay", "reread", "sync_catalog", "withdraw"]

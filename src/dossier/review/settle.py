@@ -96,7 +96,8 @@ def note_header(rev: Revision, title: str, doc_path: str) -> list[str]:
 
 
 def sync_catalog(pipe, *clients: str) -> None:
-    """The catalog follows the new heads (the archive is the truth: a failure here is caught up later)."""
+    """The catalog follows the new heads of ``clients`` after a commit (the archive is the truth: a
+    failure here is logged and caught up at the next start, never reported as a failed decision)."""
     for client in clients:
         try:
             pipe.catalog.update(pipe.archive.head(client), pipe.archive.text_of)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dossier import inputs, lookup
 from dossier.errors import DossierError
+from dossier.review import sync_catalog
 from dossier.web import access, audit
 
 from .common import client_or_404, config, pipe
@@ -59,7 +60,7 @@ def case(request, client: str):
             messages.info(request, "没有填写要修改的业务信息，档案未改动。")
             return _back(client)
         version = pipe().archive.set_case(client, changes, by=audit.user_name(request))
-        pipe().catalog.update(pipe().archive.head(client), pipe().archive.text_of)
+        sync_catalog(pipe(), client)
     except DossierError as exc:
         messages.error(request, exc.message)
         return _back(client)
@@ -75,7 +76,7 @@ def issue(request, client: str):
     report = (request.POST.get("report") or "").strip()
     try:
         version = pipe().archive.issue_report(client, report, by=audit.user_name(request))
-        pipe().catalog.update(pipe().archive.head(client), pipe().archive.text_of)
+        sync_catalog(pipe(), client)
     except DossierError as exc:
         messages.error(request, exc.message)
         return _back(client)
@@ -101,7 +102,7 @@ def amend(request, client: str):
         version, amended, note_path = pipe().archive.amend_report(client, report, Path(tmp),
                                                                   request.POST.get("note") or "",
                                                                   by=audit.user_name(request))
-        pipe().catalog.update(pipe().archive.head(client), pipe().archive.text_of)
+        sync_catalog(pipe(), client)
     except DossierError as exc:
         messages.error(request, exc.message)
         return _back(client)
