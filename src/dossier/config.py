@@ -31,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inbox_dir", "inbox", "收件箱文件夹（相对主目录或绝对路径）"),
     Setting("archive_dir", "archive", "OCFL 档案库文件夹（相对主目录或绝对路径）"),
     Setting("templates_dir", "templates", "报告模板文件夹（相对主目录或绝对路径）"),
-    Setting("rules_dir", "", "公司自己的规则文件夹（doctypes.toml、checklist.toml、thresholds.toml，"
+    Setting("rules_dir", "", "公司自己的规则文件夹（doctypes.toml、checklist.toml、thresholds.toml、warnings.toml，"
             "用 `dossier rules init` 复制、`dossier rules check` 校验）；为空时用软件包自带的规则"),
     Setting("settle_seconds", 5.0, "文件大小和修改时间保持不变多少秒才视为写入完成", float),
     Setting("rescan_seconds", 60.0, "监视模式下定期全量扫描收件箱的间隔（秒）", float),

@@ -345,8 +345,10 @@ class Archive:
 
     def _meta_for(self, builder: "ocfl.VersionBuilder", client: str, folder: str | None, batch: Batch) -> dict:
         meta = self._meta_in(builder, client)
-        if DOSSIER_JSON not in builder.base_state and folder:
-            meta["name"] = folder
+        if DOSSIER_JSON not in builder.base_state:
+            meta.setdefault("opened", iso_utc(utc_now()))  # since when the checklist's requests stand
+            if folder:
+                meta["name"] = folder
         folders = list(meta.get("folders") or [])
         if folder and folder not in folders:
             folders.append(folder)
@@ -435,8 +437,8 @@ class Archive:
                 raise UsageError(f"报告 {path} 已于 {issued[path]['issued_at']} 签发，不能重复签发。"
                                  f"如需更改，请用 `dossier amend {client} {path} --file 新文件 --note 说明`。")
             content = self._issued_content(client, builder, meta, path)
-            issued[path] = {"sha512": builder.state[path].lower(), "issued_at": iso_utc(now),
-                            "issued_by": by, "content": content, "updates": []}
+            issued[path] = {"sha512": builder.state[path].lower(), "issued_at": iso_utc(now), "issued_by": by,
+                            "version": builder.version_name, "content": content, "updates": []}
             return self._finish(builder, client, meta, {}, f"签发报告 {path}", now, issuing=path, user=by)
 
     def amend_report(self, client: str, report: str, new_file: Path, note: str,

@@ -32,7 +32,7 @@ from dossier.config import Config
 from dossier.errors import DossierError, ReadError, UsageError
 from dossier.intake import Entry, identity
 from dossier.models import Outcome, Progress, Reading, Understanding
-from dossier.outputs import report_files
+from dossier.outputs import alerts, report_files
 from dossier.reading import (
     ReadingCache,
     Sandbox,
@@ -415,11 +415,13 @@ class Pipeline(Routing, Receipts):
         events.start()
         next_rescan = 0.0
         schedule = fixity.Schedule(self.archive, self.config.state_dir, self.config.verify_hours, self.stop)
+        daily = alerts.Daily(self.archive, self.config.state_dir, self.stop, rules.load_warnings().due.within_days)
         due: float | None = None  # when the earliest waiting file could be ready (monotonic)
         try:
             while not self.stop.is_set():
                 now = time.monotonic()
                 schedule.tick()
+                daily.tick()
                 if events.wake.is_set() or (due is not None and now >= due) or now >= next_rescan:
                     events.wake.clear()
                     try:

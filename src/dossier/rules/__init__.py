@@ -8,7 +8,7 @@ time as a :class:`dossier.errors.ConfigError` whose Chinese message names the
 file and the key path, e.g. ``doctypes.toml: [balance_sheet].keywords[2]``.
 
 ``checklist.toml`` says which documents a dossier needs and how each is checked (loaded here,
-evaluated by ``dossier.checks``); ``thresholds.toml`` holds every threshold and tolerance. A company
+evaluated by ``dossier.checks``); ``thresholds.toml`` holds every threshold and tolerance; ``warnings.toml`` the early-warning and due-date rules. A company
 keeps its own copies in the folder of the ``rules_dir`` setting (``location``); ``check`` validates one. Only the standard library and ``dossier.errors`` are imported here.
 """
 
@@ -26,8 +26,9 @@ from .doctypes import DEFAULT_DOCTYPES, DocType, DocTypeRules, load_doctypes
 from .location import PACKAGED_DIR, RULE_FILES, rule_file, use
 from .thresholds import DEFAULT_THRESHOLDS, Classifier, Thresholds, load_thresholds
 from .vocabulary import FIELD_KINDS, FIELD_ZH, Weighted
+from .warnings import DEFAULT_WARNINGS, Rule, WarningRules, load_warnings
 
 __all__ = ["APPLICATION_FORM", "CASE_FIELDS", "Checker", "Checklist", "Classifier", "DEFAULT_CHECKLIST",
-           "DEFAULT_DOCTYPES", "DEFAULT_THRESHOLDS", "DocType", "DocTypeRules", "FIELD_KINDS", "FIELD_ZH", "Item",
-           "PACKAGED_DIR", "RULE_FILES", "Thresholds", "Weighted", "check_rules", "install_rules",
-           "load_checklist", "load_doctypes", "load_thresholds", "read_toml", "rule_file", "use"]
+           "DEFAULT_DOCTYPES", "DEFAULT_THRESHOLDS", "DEFAULT_WARNINGS", "DocType", "DocTypeRules", "FIELD_KINDS", "FIELD_ZH", "Item",
+           "PACKAGED_DIR", "RULE_FILES", "Rule", "Thresholds", "WarningRules", "Weighted", "check_rules", "install_rules",
+           "load_checklist", "load_doctypes", "load_thresholds", "load_warnings", "read_toml", "rule_file", "use"]

@@ -11,11 +11,12 @@ from .checklist import load_checklist
 from .doctypes import load_doctypes
 from .location import PACKAGED_DIR, RULE_FILES, rule_file
 from .thresholds import load_thresholds
+from .warnings import load_warnings
 
 
 @dataclass(frozen=True)
 class FileCheck:
-    name: str  # doctypes.toml, checklist.toml, thresholds.toml
+    name: str  # doctypes.toml, checklist.toml, thresholds.toml, warnings.toml
     path: Path  # the file that was read (the packaged one when the folder has none)
     packaged: bool
     error: str | None  # the ConfigError message, None when valid
@@ -24,9 +25,10 @@ class FileCheck:
 def check_rules(rules_dir: str | Path | None) -> list[FileCheck]:
     """Load every rule file of ``rules_dir`` as the service would (the checklist against that folder's
     doctypes, both with that folder's thresholds); one result per file, errors named by file and key."""
-    loaders = {"thresholds.toml": load_thresholds, "doctypes.toml": load_doctypes, "checklist.toml": load_checklist}
+    loaders = {"thresholds.toml": load_thresholds, "doctypes.toml": load_doctypes, "checklist.toml": load_checklist,
+               "warnings.toml": load_warnings}
     out = []
-    for name in ("thresholds.toml", "doctypes.toml", "checklist.toml"):
+    for name in ("thresholds.toml", "doctypes.toml", "checklist.toml", "warnings.toml"):
         path = rule_file(name, rules_dir) if rules_dir else PACKAGED_DIR / name
         try:
             loaders[name](path)

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import ConfigError
 
 PACKAGED_DIR = Path(__file__).parent
-RULE_FILES = ("doctypes.toml", "checklist.toml", "thresholds.toml")
+RULE_FILES = ("doctypes.toml", "checklist.toml", "thresholds.toml", "warnings.toml")
 
 _active: Path | None = None
 
