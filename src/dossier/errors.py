@@ -76,6 +76,10 @@ class TemplateProblem(DossierError):
     """A report template cannot be used (missing, damaged, a Jinja error, an unknown variable)."""
 
 
+class ChartFontMissing(DossierError):
+    """No CJK font on the machine to draw the Chinese text of a report's charts (never drawn as boxes)."""
+
+
 class Interrupted(Exception):
     """Reading stopped because the service is stopping; the file goes back to the inbox (not an error)."""
 

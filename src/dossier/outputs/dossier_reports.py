@@ -1,16 +1,27 @@
-"""The reports of one dossier state (written into every archive version): completeness report and archive index."""
+"""The reports of one dossier state (written into every archive version): completeness report and archive index,
+the evaluation-report draft where statements are in force, the monitoring report once that draft is issued."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Self
 
 from dossier.archive import Snapshot
 from dossier.checks import STATUS_ZH
 from dossier.checks.status import assess, item_name
+from dossier.errors import ChartFontMissing
+from dossier.outputs.charts import Picture
+from dossier.outputs.evaluation import EVALUATION_PATH
+from dossier.outputs.monitoring import MONITORING_PATH
 
 REPORT_PATHS = {"completeness": "reports/完整性核查表.docx", "index": "reports/归档文件目录.docx"}
+#: Reports only some states have (issue 14): the draft where a statement is in force, the monitoring
+#: report where the draft has been issued.
+WATCH_PATHS = {"evaluation": EVALUATION_PATH, "monitoring": MONITORING_PATH}
+STATEMENT_TYPES = ("balance_sheet", "income_statement", "cash_flow_statement")
+log = logging.getLogger(__name__)
 _DATE_FIELDS = ("application_date", "issued", "as_of", "date", "established")
 #: Context keys that belong to a render, not to what the report says: the archive version in its
 #: header and the document date written into its properties.
@@ -32,9 +43,9 @@ class Rendered(bytes):
 
 
 def content_digest(template: str, context: dict) -> str:
-    """The fingerprint of what a report says: its template name and its context without RENDER_ONLY keys,
-    as canonical JSON (sorted keys) hashed with SHA-256."""
-    values = {k: v for k, v in context.items() if k not in RENDER_ONLY}
+    """The fingerprint of what a report says: its template name and its context without RENDER_ONLY keys
+    and pictures (a chart draws figures the context holds), as canonical JSON (sorted keys) hashed with SHA-256."""
+    values = {k: v for k, v in context.items() if k not in RENDER_ONLY and not isinstance(v, Picture)}
     text = json.dumps([template, values], ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -62,9 +73,16 @@ def index_rows(snap: Snapshot) -> list[dict]:
     return rows
 
 
+def has_statements(snap: Snapshot) -> bool:
+    """Whether a balance sheet, income statement or cash-flow statement is in force (the draft is due)."""
+    return any(d.in_force and d.doc_type in STATEMENT_TYPES for d in snap.documents)
+
+
 def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
-    """The completeness report and the archive index of a dossier state, rendered deterministically.
-    Each value is a ``Rendered``: the bytes, with the fingerprint of the values they show."""
+    """The reports of a dossier state, rendered deterministically: the completeness report and the archive
+    index always; 分析评价报告（草稿）.docx where a statement is in force (rules 第十九条); 担保后监测报告.docx
+    once that draft has been issued (第二十一条). Each value is a ``Rendered``: the bytes, with the
+    fingerprint of the values they show."""
     from dossier.outputs.reports import (
         COMPLETENESS,
         INDEX,
@@ -87,10 +105,37 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
                                            version_date=when),
         INDEX: index_context(client, snap.version, index, version_date=when),
     }
-    return {
+    out = {
         REPORT_PATHS["completeness"]: _rendered(COMPLETENESS, contexts[COMPLETENESS], templates_dir, render),
         REPORT_PATHS["index"]: _rendered(INDEX, contexts[INDEX], templates_dir, render),
     }
+    return {**out, **watch_reports(snap, when, case_json, item_rows, templates_dir)}
+
+
+def watch_reports(snap: Snapshot, when, case_json: dict, item_rows: list[dict], templates_dir=None) -> dict:
+    """The evaluation draft and the monitoring report of a state (issue 14), where they are due."""
+    from dossier.checks.monitor import client_watch
+    from dossier.outputs.evaluation import evaluation_context
+    from dossier.outputs.monitoring import monitoring_context
+    from dossier.outputs.reports import EVALUATION, MONITORING, render
+
+    issued = (snap.meta.get("issued") or {}).get(EVALUATION_PATH)
+    draft = has_statements(snap)
+    if not draft and not issued:
+        return {}
+    watch = client_watch(snap, when)
+    out = {}
+    if draft:
+        try:
+            ctx = evaluation_context(watch, case_json, item_rows, version=snap.version, as_of=when, version_date=when)
+        except ChartFontMissing as exc:  # the other reports are still written; the log names the fix
+            log.error("%s %s 的分析评价报告（草稿）未生成：%s", snap.client, snap.version, exc.message)
+        else:
+            out[EVALUATION_PATH] = _rendered(EVALUATION, ctx, templates_dir, render)
+    if issued:
+        ctx = monitoring_context(watch, version=snap.version, as_of=when, issued=issued, version_date=when)
+        out[MONITORING_PATH] = _rendered(MONITORING, ctx, templates_dir, render)
+    return out
 
 
 def _rendered(template: str, context: dict, templates_dir, render) -> Rendered:

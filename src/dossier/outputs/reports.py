@@ -1,11 +1,12 @@
 """Reports: docxtpl rendering of the .docx templates, sandboxed, escaped and deterministic.
 
-Two templates ship with the package (``dossier/outputs/report_templates/``, built by
+Four templates ship with the package (``dossier/outputs/report_templates/``, built by
 ``python -m dossier.outputs.report_templates.build``); a copy of the same name in the home's ``templates/``
 folder (users edit it in Word or WPS) wins over the packaged default.
 
 * ``完整性核查表.docx`` — the completeness report compliance signs for one client;
-* ``归档文件目录.docx`` — the archive index (DA/T 22-2015 归档文件目录).
+* ``归档文件目录.docx`` — the archive index (DA/T 22-2015 归档文件目录);
+* ``分析评价报告（草稿）.docx``, ``担保后监测报告.docx`` — the client watch (``evaluation``, ``monitoring``).
 
 Safety (design section 6): every string of the context is cleaned of characters XML 1.0 forbids
 (OCR text is untrusted; docxtpl re-parses the rendered XML in recover mode and would silently drop
@@ -33,6 +34,8 @@ from pathlib import Path
 
 from dossier.errors import TemplateProblem
 from dossier.files import install_missing
+from dossier.outputs import evaluation, monitoring
+from dossier.outputs.charts import Picture
 from dossier.outputs.report_values import (
     DASH,
     amount_pair,
@@ -51,6 +54,8 @@ from lxml import etree
 
 COMPLETENESS = "完整性核查表.docx"
 INDEX = "归档文件目录.docx"
+EVALUATION = evaluation.EVALUATION  # 分析评价报告（草稿）.docx (issue 14)
+MONITORING = monitoring.MONITORING  # 担保后监测报告.docx (issue 14)
 
 #: Variables each template may use (name -> meaning).  ``items.name`` is a field of each element of
 #: the list ``items``; ``counts.missing`` a key of the mapping ``counts``.
@@ -106,6 +111,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "documents.pages": "页数",
         "documents.remark": "备注",
     },
+    EVALUATION: evaluation.VARIABLES,
+    MONITORING: monitoring.VARIABLES,
 }
 
 #: Item statuses (checklist) in report order, with their Chinese names.
@@ -121,8 +128,6 @@ PRODUCTS: dict[str, str] = {
     "bill_acceptance": "票据承兑担保",
     "equipment_finance": "设备采购和更新融资担保",
 }
-
-#: Core-property date when the context carries none (same epoch as the zip entries).
 
 def _client_fields(client: dict) -> dict:
     cid = client.get("client") or client.get("client_id") or client.get("id")
@@ -266,6 +271,13 @@ def sample_context(template: str) -> dict:
              "required_years": [], "years": [], "documents": [], "evidence": "", "problems": ["未提供公司章程"]},
         ]
         return completeness_context(client, case, "2026-10-12", "v3", items)
+    if template in (EVALUATION, MONITORING):
+        from dossier.outputs.watch_sample import SAMPLE_CASE, SAMPLE_ITEMS, sample_watch
+
+        if template == EVALUATION:
+            return evaluation.evaluation_context(sample_watch(), SAMPLE_CASE, SAMPLE_ITEMS, version="v5",
+                                                 as_of="2026-10-12")
+        return monitoring.monitoring_context(sample_watch(), version="v5", as_of="2026-10-12")
     raise TemplateProblem(f"未知报告模板“{template}”。可用模板：{'、'.join(TEMPLATES)}。")
 
 
@@ -407,9 +419,11 @@ def render_file(path: Path, context: dict, *, cleaned: bool = False) -> bytes:
     or ``index_context``, already cleaned (cleaning it again would cost as much once more)."""
     from docx.opc.exceptions import OpcError
 
-    ctx = dict(context) if cleaned else clean(dict(context))
+    pictures = {k: v for k, v in context.items() if isinstance(v, Picture)}
+    ctx = dict(context) if cleaned else clean({k: v for k, v in context.items() if k not in pictures})
     try:
         doc = template_class()(io.BytesIO(Path(path).read_bytes()))
+        ctx.update(inline_images(doc, pictures))
         doc.render(ctx, jinja_env=environment(), autoescape=True)
     except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(
@@ -430,6 +444,14 @@ def render_file(path: Path, context: dict, *, cleaned: bool = False) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return normalise_zip(buf.getvalue())
+
+
+def inline_images(doc, pictures: dict[str, Picture]) -> dict:
+    """docxtpl InlineImages of ``pictures`` for the template ``doc`` (the PNG bytes as given: deterministic)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    return {k: InlineImage(doc, io.BytesIO(p.png), width=Mm(p.width_mm)) for k, p in pictures.items()}
 
 
 def render(template: str, context: dict, templates_dir: Path | None = None, *, cleaned: bool = False) -> bytes:

@@ -27,7 +27,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
-from dossier.outputs.reports import COMPLETENESS, INDEX, normalise_zip
+from dossier.outputs.reports import COMPLETENESS, EVALUATION, INDEX, MONITORING, normalise_zip
 from lxml import etree
 
 LATIN = "Times New Roman"
@@ -356,9 +356,16 @@ def build_index():
 BUILDERS = {COMPLETENESS: build_completeness, INDEX: build_index}
 
 
+def builders() -> dict:
+    """Every packaged template's builder: the two above and the client watch's (``watch``, issue 14)."""
+    from dossier.outputs.report_templates.watch import build_evaluation, build_monitoring
+
+    return {**BUILDERS, EVALUATION: build_evaluation, MONITORING: build_monitoring}
+
+
 def render_template(name: str) -> bytes:
     buf = io.BytesIO()
-    BUILDERS[name]().save(buf)
+    builders()[name]().save(buf)
     return normalise_zip(buf.getvalue())
 
 
@@ -367,7 +374,7 @@ def build(out_dir: Path | None = None) -> list[Path]:
     out_dir = Path(out_dir) if out_dir else Path(__file__).resolve().parent
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in BUILDERS:
+    for name in builders():
         target = out_dir / name
         target.write_bytes(render_template(name))
         written.append(target)
