@@ -231,6 +231,7 @@ def test_balance_sheet_pdf_totals_balance(tmp_path, company, year):
     assert fin.total_assets == fin.total_liabilities + fin.total_equity
     # the previous year-end column equals last year's year-end figures
     assert fin.value("资产总计", previous=True) == S.make_financials(company, year - 1).total_assets
+    assert _amount(left["存货"][0]) == fin.inventory > 0
 
 
 def test_income_statement_pdf(tmp_path, company):
@@ -249,6 +250,8 @@ def test_income_statement_pdf(tmp_path, company):
     assert find("营业收入") == fin.revenue > 0
     assert find("营业利润") == fin.operating_profit
     assert find("净利润") == fin.net_profit == find("利润总额") - find("所得税费用")
+    assert find("利润总额") == fin.total_profit and find("财务费用") == fin.finance_costs
+    assert find("利息费用") == fin.interest_expense <= fin.finance_costs
 
 
 def test_application_form_pdf(tmp_path, company):

@@ -256,10 +256,14 @@ def _expected_fields(doc_type: str, company: SampleCompany, year: int = DEMO_YEA
         return {"company_name": co.name, "year": year, "total_assets": y("资产总计"),
                 "total_liabilities": y("负债合计"), "total_equity": y("所有者权益合计"),
                 "total_liabilities_and_equity": y("负债和所有者权益总计"),
-                "current_assets": y("流动资产合计"), "current_liabilities": y("流动负债合计")}
+                "current_assets": y("流动资产合计"), "current_liabilities": y("流动负债合计"),
+                "inventory": _fen_to_yuan(fin.inventory)}
     if doc_type == "income_statement":
         return {"company_name": co.name, "year": year, "revenue": _fen_to_yuan(fin.revenue),
-                "operating_profit": _fen_to_yuan(fin.operating_profit), "net_profit": _fen_to_yuan(fin.net_profit)}
+                "operating_profit": _fen_to_yuan(fin.operating_profit), "net_profit": _fen_to_yuan(fin.net_profit),
+                "finance_costs": _fen_to_yuan(fin.finance_costs),
+                "interest_expense": _fen_to_yuan(fin.interest_expense),
+                "total_profit": _fen_to_yuan(fin.total_profit)}
     if doc_type == "cash_flow_statement":
         rows = {label: cur for label, cur, _ in _cash_flow_rows(co, year)}
         return {"company_name": co.name, "year": year,

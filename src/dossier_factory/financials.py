@@ -68,6 +68,22 @@ class Financials:
     def net_profit(self) -> int:
         return self.value("净利润")
 
+    @property
+    def inventory(self) -> int:
+        return self.value("存货")
+
+    @property
+    def finance_costs(self) -> int:
+        return self.value("财务费用")
+
+    @property
+    def interest_expense(self) -> int:
+        return self.value("利息费用")  # 其中：利息费用
+
+    @property
+    def total_profit(self) -> int:
+        return self.value("利润总额")
+
 
 def _split(total: int, rng: random.Random, ranges) -> list[int]:
     """Split ``total`` into parts weighted by random draws from ``ranges``; parts sum to total."""

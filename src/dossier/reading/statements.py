@@ -65,12 +65,29 @@ def _column_roles(cells: list[str], rules: DocTypeRules) -> list[str | None]:
     return roles
 
 
+#: A reference to the notes printed after a row label where the sheet has no 附注 column of its own
+#: (an audit report's statements read as text lines: 存货 五、7 2,631.32 1,394.70; 存货 六(1); 存货 注7).
+_NOTE_REF = re.compile(r"(?:(?:附注|注释|注)[一二三四五六七八九十\d、.()]+|"
+                       r"[一二三四五六七八九十]{1,2}(?:[、.]\d{1,2}|\(\d{1,2}\))(?:\.\d{1,2})*)$")
+
+
 def _row_field(label: str, wanted: dict[str, set[str]]) -> str | None:
+    """The field whose row label ``label`` is: its stem equals one of the field's label stems exactly
+    (存货跌价准备 is not 存货, 利息费用 under 财务费用 is not 财务费用); else the same without a trailing
+    reference to the notes."""
     c = label_stem(label)
     for name, labels in wanted.items():
         if c in labels:
             return name
-    return None
+    tail = label.rstrip()[-1:]
+    if not (tail.isdigit() or tail in ")）"):
+        return None
+    whole = compact(label).translate(_BRACKETS)
+    bare = _NOTE_REF.sub("", whole)
+    if not bare or bare == whole:
+        return None
+    c = label_stem(bare)
+    return next((name for name, labels in wanted.items() if c in labels), None)
 
 
 def _rows_from_tables(tables, wanted, rules, found: dict) -> None:

@@ -130,7 +130,7 @@ def _bs_truth(co, year, cur, unit, total_le_fen) -> dict:
             "total_liabilities": yuan(cur["负债合计"], unit), "total_equity": yuan(cur["所有者权益合计"], unit),
             "total_liabilities_and_equity": yuan(total_le_fen, unit),
             "current_assets": yuan(cur["流动资产合计"], unit), "current_liabilities": yuan(cur["流动负债合计"], unit),
-            "years": [year]}
+            "inventory": yuan(cur["存货"], unit), "years": [year]}
 
 
 def _side_by_side(assets, liabs, cur, prev, unit, neg, numbered, old_order) -> list[list[str]]:
@@ -258,13 +258,16 @@ def _old_rows(d: dict, m: dict) -> list[tuple[str, str, int | None, int | None]]
             out.append((label, str(no), sum(mm[k] for k in key), sum(d[k] for k in key)))
         else:
             out.append((label, str(no), mm[key], d[key]))
-    return out, {"revenue": d["rev"], "operating_profit": op, "net_profit": pre - tax}
+    # the old 损益表 has 财务费用 but no 利息费用 row
+    return out, {"revenue": d["rev"], "operating_profit": op, "net_profit": pre - tax, "finance_costs": d["finance"],
+                 "interest_expense": None, "total_profit": pre}
 
 
 def income_statement(layout: str, co: SampleCompany, path, *, year: int, rng: random.Random, **_):
     d, p = income(co, year), income(co, year - 1)
     unit, neg = "元", "minus"
-    truth_fen = {"revenue": d["rev"], "operating_profit": d["op"], "net_profit": d["net"]}
+    truth_fen = {"revenue": d["rev"], "operating_profit": d["op"], "net_profit": d["net"], "finance_costs": d["finance"],
+                 "interest_expense": d["interest"], "total_profit": d["pretax"]}
     s = Sheet(path, "利润表")
     if layout == "cas2019":
         header(s, co, "利润表", "会企02表", f"{year}年度", "元", rng)
@@ -309,7 +312,7 @@ def income_statement(layout: str, co: SampleCompany, path, *, year: int, rng: ra
     s.line("企业负责人：" + co.legal_rep + "　　财务负责人：　　　　制表人：", 9)
     s.finish()
     out = {"company_name": co.name, "year": year}
-    out.update({k: yuan(v, unit) for k, v in truth_fen.items()})
+    out.update({k: None if v is None else yuan(v, unit) for k, v in truth_fen.items()})
     out["years"] = [year]
     return out
 
