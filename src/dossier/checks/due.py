@@ -71,9 +71,12 @@ def obligations(documents: Iterable, items: list[ItemStatus], today: date, opene
             latest = max(years, default=None)
             if latest is None and item.period == "fiscal_years":
                 continue  # none at all: the checklist reports it missing (``withheld`` below)
-            year = latest + 1 if latest is not None else today.year - 1
-            deadline = _at(item.due, year + 1) if item.period == "latest_due" and item.due else \
-                _at(rules.due.statements, year + 1)
+            month_day = item.due if item.period == "latest_due" and item.due else rules.due.statements
+            if latest is not None:
+                year = latest + 1
+            else:  # none yet: the latest year already overdue, as the checklist counts it
+                year = today.year - 1 if today > _at(month_day, today.year) else today.year - 2
+            deadline = _at(month_day, year + 1)
             kind = "annual_report" if item.period == "latest_due" else "statements"
             out.append(_entry(item.id, f"{year_name(year, item.short)}应报送", kind, None, deadline))
     if opened is not None:

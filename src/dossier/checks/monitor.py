@@ -84,12 +84,13 @@ def _threshold_hits(rule: Rule, series: finance.Series) -> list[dict]:
             evidence = sorted({f.path for _, inputs in run for f in inputs if f.path})
             shown = _fmt(limit, unit) if unit != "yuan" or limit else "0"
             out.append(_warning(rule, year, value, limit, evidence,
-                                year=year, value=_fmt(value, unit), threshold=shown, count=rule.consecutive))
+                                {"year": year, "value": _fmt(value, unit), "threshold": shown,
+                                 "count": rule.consecutive}))
     return out
 
 
-def _warning(rule: Rule, year: int | None, value, threshold, evidence: list[str], **say) -> dict:
-    return {"rule": rule.id, "level": rule.level, "year": year, "value": value, "threshold": threshold,
+def _warning(rule: Rule, at_year: int | None, value, threshold, evidence: list[str], say: dict) -> dict:
+    return {"rule": rule.id, "level": rule.level, "year": at_year, "value": value, "threshold": threshold,
             "message": rule.message.format_map(_Blank(say)), "article": rule.article, "source": rule.source,
             "evidence": evidence}
 
@@ -106,7 +107,7 @@ def _opinion_hits(rule: Rule, docs: list) -> list[dict]:
         if d.doc_type == AUDIT and opinion in rule.opinions:
             year = _year((d.fields or {}).get("year"))
             out.append(_warning(rule, year, opinion, list(rule.opinions), [d.path],
-                                year=year if year is not None else "", value=OPINION_ZH.get(opinion, opinion)))
+                                {"year": year if year is not None else "", "value": OPINION_ZH.get(opinion, opinion)}))
     return out
 
 
@@ -152,7 +153,7 @@ def _licence_hits(rule: Rule, pair) -> list[dict]:
     if not changed:
         return []
     show = (lambda v: finance.show_value(float(v), "yuan")) if rule.field == "registered_capital" else str
-    return [_warning(rule, None, new, old, [now.path, before.path], old=show(old), new=show(new))]
+    return [_warning(rule, None, new, old, [now.path, before.path], {"old": show(old), "new": show(new)})]
 
 
 def _withheld_hits(rule: Rule, entries: list[dict]) -> list[dict]:
@@ -160,8 +161,8 @@ def _withheld_hits(rule: Rule, entries: list[dict]) -> list[dict]:
     for e in entries:
         if e["kind"] == "withheld" and -e["days_left"] >= rule.days:
             name = e["name"].removesuffix("已索要未提供")
-            out.append(_warning(rule, None, -e["days_left"], rule.days, [], name=name, days=-e["days_left"],
-                                threshold=rule.days) | {"item": e["item"]})
+            out.append(_warning(rule, None, -e["days_left"], rule.days, [],
+                                {"name": name, "days": -e["days_left"], "threshold": rule.days}) | {"item": e["item"]})
     return out
 
 

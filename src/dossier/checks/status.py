@@ -36,9 +36,22 @@ def assess(snap: Snapshot, as_of: date | None = None) -> tuple[Case, date, list[
     return case, when, evaluate(case, docs, when)
 
 
+def next_due(snap: Snapshot, items: list[ItemStatus], today: date) -> dict | None:
+    """The earliest dated obligation (``checks.due``) other than documents asked for and not sent."""
+    from dossier.checks import due
+    from dossier.checks.monitor import opened_date
+
+    entries = [e for e in due.obligations([d for d in snap.documents if d.in_force], items, today, opened_date(snap))
+               if e["kind"] != "withheld"]
+    return min(entries, key=lambda e: e["date"], default=None)
+
+
 def client_status(snap: Snapshot, as_of: date | None = None) -> dict:
     """One client of `dossier status --json` (a stable interface: keys are a contract)."""
+    from dossier.checks.monitor import reevaluate_of
+
     case, when, items = assess(snap, as_of)
+    again, reasons = reevaluate_of(snap)
     return {
         "client": snap.client,
         "name": snap.name,
@@ -54,6 +67,9 @@ def client_status(snap: Snapshot, as_of: date | None = None) -> dict:
         },
         "complete": is_complete(items),
         "items": [i.to_json() for i in items],
+        "reevaluate": again,
+        "reevaluate_reasons": reasons,
+        "next_due": next_due(snap, items, date.today()),
     }
 
 
@@ -115,7 +131,17 @@ class ItemCell:
 
 #: Columns of the overview before the checklist items; the first two identify the client.
 OVERVIEW_COLUMNS = ("档案编号", "公司名称", "统一社会信用代码", "版本", "核查基准日", "担保品种", "担保金额（元）",
-                    "期限（月）", "是否齐全")
+                    "期限（月）", "是否齐全", "下次到期", "需重新评估")
+
+
+def _due_cell(entry: dict | None) -> str:
+    return f"{entry['date']} {entry['name']}" if entry else ""
+
+
+def _again_cell(s: dict) -> ItemCell | str:
+    if not s.get("reevaluate"):
+        return "否"
+    return ItemCell("review", "需重新评估", tuple(s.get("reevaluate_reasons") or ()))
 
 
 def overview_rows(statuses: list[dict]) -> tuple[list[str], list[list]]:
@@ -139,5 +165,5 @@ def overview_rows(statuses: list[dict]) -> tuple[list[str], list[list]]:
         rows.append([s["client"], s["name"], s["credit_code"], s["version"], s["as_of"],
                      PRODUCT_ZH.get(product, product or ""), case.get("amount"), case.get("term_months"),
                      ItemCell("complete", "齐全") if s["complete"] else ItemCell("not_complete", "不齐全"),
-                     *cells])
+                     _due_cell(s.get("next_due")), _again_cell(s), *cells])
     return header, rows

@@ -26,9 +26,9 @@ from .doctypes import DEFAULT_DOCTYPES, DocType, DocTypeRules, load_doctypes
 from .location import PACKAGED_DIR, RULE_FILES, rule_file, use
 from .thresholds import DEFAULT_THRESHOLDS, Classifier, Thresholds, load_thresholds
 from .vocabulary import FIELD_KINDS, FIELD_ZH, Weighted
-from .warnings import DEFAULT_WARNINGS, Rule, WarningRules, load_warnings
+from .warnings import DEFAULT_WARNINGS, RATIO_NAMES, Rule, WarningRules, load_warnings
 
 __all__ = ["APPLICATION_FORM", "CASE_FIELDS", "Checker", "Checklist", "Classifier", "DEFAULT_CHECKLIST",
            "DEFAULT_DOCTYPES", "DEFAULT_THRESHOLDS", "DEFAULT_WARNINGS", "DocType", "DocTypeRules", "FIELD_KINDS", "FIELD_ZH", "Item",
-           "PACKAGED_DIR", "RULE_FILES", "Rule", "Thresholds", "WarningRules", "Weighted", "check_rules", "install_rules",
+           "PACKAGED_DIR", "RATIO_NAMES", "RULE_FILES", "Rule", "Thresholds", "WarningRules", "Weighted", "check_rules", "install_rules",
            "load_checklist", "load_doctypes", "load_thresholds", "load_warnings", "read_toml", "rule_file", "use"]
