@@ -445,10 +445,10 @@ def test_write_demo_inbox_layout(demo):
     assert sorted(written) == on_disk
     folders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
     assert folders == sorted(["恒远机械", "瑞丰纺织", "华茂食品"])
-    first, *others = S.demo_companies(2026)
+    first, second, third = S.demo_companies(2026)
     assert len(list((inbox / first.short).iterdir())) >= 20  # the complete dossier of the demo
-    for company in others:
-        assert 4 <= len(list((inbox / company.short).iterdir())) <= 7
+    assert len(list((inbox / second.short).iterdir())) == 6
+    assert len(list((inbox / third.short).iterdir())) == 8  # with the audit report of a qualified opinion
     (root_file,) = [p for p in inbox.iterdir() if p.is_file()]
     codes = {c.credit_code for c in S.demo_companies(2026)}
     assert any(code in root_file.name for code in codes)
@@ -468,6 +468,20 @@ def test_demo_inbox_files_are_readable(demo):
             with Image.open(path) as img:
                 img.verify()
     assert not pdf_text(inbox / "恒远机械" / "扫描件(3).pdf").strip()  # image only
+
+
+def test_demo_third_client_audit_report_reads_a_qualified_opinion(demo):
+    """The demo's early warning (附录五: a qualified audit opinion) comes from a document dossier reads."""
+    from dossier.reading import read_document, understand
+
+    inbox, _written, _ = demo
+    third = S.demo_companies(2026)[2]
+    path = inbox / third.short / f"{S.DEMO_YEAR}年度审计报告.pdf"
+    assert pdf_text(path).strip()  # a text layer, no OCR needed
+    got = understand(path, read_document(path))
+    assert got.doc_type == "audit_report" and not got.review, got.problems
+    assert got.fields["opinion"] == "qualified" and got.fields["company_name"] == third.name
+    assert got.fields == S.expected_fields("audit_report", third, S.DEMO_YEAR, opinion="qualified")
     hengyuan = S.demo_companies(2026)[0]
     assert hengyuan.credit_code in pdf_text(inbox / "恒远机械" / "营业执照.pdf")
 

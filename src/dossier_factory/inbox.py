@@ -73,6 +73,9 @@ def write_demo_inbox(inbox, seed: int = 2026) -> list[Path]:
         income_statement_pdf(c, y, dc / f"{y}利润表.pdf"),
         tax_payment_certificate_pdf(c, y, dc / f"完税证明{y}.pdf"),
         application_form_pdf(c, dc / "担保申请书.pdf", 2_000_000, 12, "银行承兑汇票担保"),
+        # A text PDF of an audit report with a qualified opinion (保留意见): an early-warning signal of
+        # 附录五 that the demo reads from the document itself (dossier warnings).
+        document_pdf("audit_report", c, dc / f"{y}年度审计报告.pdf", year=y, opinion="qualified"),
         generic_pdf(inbox / f"{a.credit_code}_章程.pdf", f"{a.name}章程", _articles_lines(a), pages=2),
     ]
     # The first client brings everything the appendix asks for a 12-month working-capital
