@@ -11,7 +11,7 @@ from typing import Self
 from dossier.archive import Snapshot
 from dossier.checks import STATUS_ZH
 from dossier.checks.status import assess, item_name
-from dossier.errors import ChartFontMissing
+from dossier.errors import ChartFontMissing, TemplateProblem
 from dossier.outputs.charts import Picture
 from dossier.outputs.evaluation import EVALUATION_PATH
 from dossier.outputs.monitoring import MONITORING_PATH
@@ -109,7 +109,13 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
         REPORT_PATHS["completeness"]: _rendered(COMPLETENESS, contexts[COMPLETENESS], templates_dir, render),
         REPORT_PATHS["index"]: _rendered(INDEX, contexts[INDEX], templates_dir, render),
     }
-    return {**out, **watch_reports(snap, when, case_json, item_rows, templates_dir)}
+    try:
+        out.update(watch_reports(snap, when, case_json, item_rows, templates_dir))
+    except TemplateProblem:  # a user's broken template: the pipeline renders with the defaults instead
+        raise
+    except Exception:  # the completeness report and the index never wait on the client watch
+        log.exception("分析评价报告/监测报告未生成（%s %s）", snap.client, snap.version)
+    return out
 
 
 def watch_reports(snap: Snapshot, when, case_json: dict, item_rows: list[dict], templates_dir=None) -> dict:

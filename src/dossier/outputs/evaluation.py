@@ -79,6 +79,7 @@ def statement_rows(watch: dict, years: list[str]) -> tuple[list[dict], list[dict
     """The statement table (one row per figure, one column per year) and its sources: per year and
     document, the rows it gave, so each figure's document is named."""
     statements = watch.get("statements") or {}
+    warned = _warned(watch)
     rows, sources = [], {}
     for field, name in FIGURES.items():
         cells = []
@@ -88,7 +89,8 @@ def statement_rows(watch: dict, years: list[str]) -> tuple[list[dict], list[dict
             if value is None or state == "missing":
                 cells.append("缺")
             else:
-                cells.append(show_number(value, "yuan") + ("（待复核）" if state == "review" else ""))
+                mark = f"{MARK} " if (field, year) in warned else ""
+                cells.append(mark + show_number(value, "yuan") + ("（待复核）" if state == "review" else ""))
             if fig.get("path") and value is not None:
                 sources.setdefault((year, fig["path"]), []).append(name.removeprefix("其中："))
         rows.append({"name": name, **_columns(cells)})
@@ -103,17 +105,39 @@ def _field_of(row: str) -> str:
     return next(f for f, name in FIGURES.items() if name.removeprefix("其中：") == row)
 
 
-def _ratio_of_rule(rule: str) -> str | None:
-    """The ratio a warning rule is about (its id begins with the ratio's), or None."""
-    return next((name for name in sorted(RATIOS, key=len, reverse=True) if rule.startswith(name)), None)
+def measure_of_rule(rule: str) -> str | None:
+    """What a warning rule measures (``rules/warnings.toml`` ``measure``: a ratio or a statement figure),
+    or None (a document signal: audit opinion, licence change, ...)."""
+    from dossier.rules import load_warnings
+
+    try:
+        found = next((r.measure for r in load_warnings() if r.id == rule), None)
+    except Exception:  # an unreadable rules file is reported where rules load; here: the id alone
+        found = None
+    if found:
+        return found
+    return next((name for name in sorted([*RATIOS, *FIGURES], key=len, reverse=True) if rule.startswith(name)), None)
+
+
+def _warned(watch: dict) -> set[tuple[str | None, str]]:
+    """(measure, year) of every warning about a measured value of a year."""
+    return {(measure_of_rule(str(w.get("rule") or "")), str(w.get("year")))
+            for w in watch.get("warnings") or [] if w.get("year") is not None}
+
+
+def _unit_of(measure: str | None) -> str | None:
+    if measure in RATIOS:
+        return RATIOS[measure][1]
+    if measure in FIGURES:
+        return "yuan"
+    return "percent" if measure and measure.endswith("_growth") else None
 
 
 def ratio_rows(watch: dict, years: list[str]) -> list[dict]:
     """The ratio table: per ratio and year the value, or 缺数据/待复核/不适用; a warned value in ``b1``..
     (shown bold with MARK), any other in ``v1``.. (exactly one of the two is set)."""
     analysis = watch.get("analysis") or {}
-    warned = {(_ratio_of_rule(str(w.get("rule") or "")), str(w.get("year")))
-              for w in watch.get("warnings") or [] if w.get("year") is not None}
+    warned = _warned(watch)
     rows = []
     for key, (zh, unit) in RATIOS.items():
         bold, plain, formula = [], [], ""
@@ -146,14 +170,9 @@ def ratio_rows(watch: dict, years: list[str]) -> list[dict]:
 
 def warning_rows(watch: dict) -> list[dict]:
     """The warnings as the reports list them (level, message, year, value and threshold, rule, article, evidence)."""
-    analysis = watch.get("analysis") or {}
     rows = []
     for no, w in enumerate(watch.get("warnings") or [], 1):
-        ratio = _ratio_of_rule(str(w.get("rule") or ""))
-        unit = None
-        if ratio:
-            unit = next(((analysis.get(y) or {}).get(ratio, {}).get("unit") for y in analysis
-                         if (analysis.get(y) or {}).get(ratio, {}).get("unit")), RATIOS[ratio][1])
+        unit = _unit_of(measure_of_rule(str(w.get("rule") or "")))
         value, threshold = _plain(w.get("value"), unit), _plain(w.get("threshold"), unit)
         rule, article = show(w.get("rule"), DASH), show(w.get("article"), DASH)
         rows.append({
@@ -218,7 +237,7 @@ def _ratio_series(watch: dict, years: list[str], key: str) -> list[float | None]
 
 def _threshold(watch: dict, ratio: str) -> float | None:
     for w in watch.get("warnings") or []:
-        if _ratio_of_rule(str(w.get("rule") or "")) == ratio and isinstance(w.get("threshold"), (int, float)):
+        if measure_of_rule(str(w.get("rule") or "")) == ratio and isinstance(w.get("threshold"), (int, float)):
             return float(w["threshold"])
     return None
 

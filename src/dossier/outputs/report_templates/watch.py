@@ -98,7 +98,7 @@ def build_evaluation():
     doc.add_paragraph("缺失资料：{{ missing_names }}")
     _heading(doc, 3, "主要财务数据")
     _note(doc, "单位：元。年度：{{ years_text }}。“缺”：未提供该年度报表或未读出该项目；“（待复核）”：所在报表的识别结果"
-               "尚待人工复核，暂不作为评价依据。", grey=False)
+               "尚待人工复核，暂不作为评价依据；“▲”：触发预警规则（见第五部分）。", grey=False)
     _loop_table(doc, [
         ("项目", 50, "r.name", L),
         ("{{ year1 }}", 40, "r.v1", WD_ALIGN_PARAGRAPH.RIGHT),
