@@ -139,7 +139,9 @@ def watch_reports(snap: Snapshot, when, case_json: dict, item_rows: list[dict], 
         else:
             out[EVALUATION_PATH] = _rendered(EVALUATION, ctx, templates_dir, render)
     if issued:
-        ctx = monitoring_context(watch, version=snap.version, as_of=when, issued=issued, version_date=when)
+        created = {v.name: v.created for v in snap.versions} | {snap.version: snap.created}
+        ctx = monitoring_context(watch, version=snap.version, as_of=when, issued=issued, version_date=when,
+                                 created=created)
         out[MONITORING_PATH] = _rendered(MONITORING, ctx, templates_dir, render)
     return out
 

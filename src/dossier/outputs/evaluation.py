@@ -236,10 +236,17 @@ def _ratio_series(watch: dict, years: list[str], key: str) -> list[float | None]
 
 
 def _threshold(watch: dict, ratio: str) -> float | None:
+    """The warning threshold of a ratio (drawn as a dashed line): a raised warning's, else the rule's."""
     for w in watch.get("warnings") or []:
         if measure_of_rule(str(w.get("rule") or "")) == ratio and isinstance(w.get("threshold"), (int, float)):
             return float(w["threshold"])
-    return None
+    from dossier.rules import load_warnings
+
+    try:
+        limits = [r.threshold for r in load_warnings() if r.kind == "threshold" and r.measure == ratio]
+    except Exception:  # an unreadable rules file is reported where rules load; the chart just has no line
+        return None
+    return float(limits[0]) if limits and limits[0] is not None else None
 
 
 def evaluation_context(watch: dict, case: dict, items: list[dict], *, version: str, as_of: str | date,

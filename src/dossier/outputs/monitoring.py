@@ -21,13 +21,15 @@ def _lines(values) -> str:
     return "\n".join(show(v) for v in values or []) or "无"
 
 
-def change_rows(watch: dict) -> list[dict]:
-    """One row per version since the issued evaluation: what was added, what was retired, and why it matters."""
+def change_rows(watch: dict, created: dict[str, str] | None = None) -> list[dict]:
+    """One row per version since the issued evaluation: what was added, what was retired, and why it matters.
+    ``created``: version -> when, for versions the watch has no date of (the one being written)."""
     rows = []
     for change in watch.get("changes_since") or []:
+        when = change.get("created") or (created or {}).get(str(change.get("version")))
         rows.append({
             "version": show(change.get("version"), DASH),
-            "date": date_zh(iso_date(change.get("created")) or change.get("created"), DASH),
+            "date": date_zh(iso_date(when) or when, DASH),
             "added": _lines(change.get("added")),
             "retired": _lines(change.get("retired")),
             "reasons": _lines(change.get("reasons")),
@@ -49,14 +51,14 @@ def due_rows(watch: dict) -> list[dict]:
 
 
 def monitoring_context(watch: dict, *, version: str, as_of: str | date, issued: dict | None = None,
-                       version_date: str | date | None = None) -> dict:
+                       version_date: str | date | None = None, created: dict[str, str] | None = None) -> dict:
     """Context of 担保后监测报告.docx. ``watch``: ``checks.monitor.client_watch`` of the state (its
     ``evaluation``, ``changes_since``, ``warnings``, ``due``, ``reevaluate``, ``reevaluate_reasons``);
     ``issued``: dossier.json's ``issued`` entry of the evaluation report, used where ``watch`` has no
-    ``evaluation``."""
+    ``evaluation``; ``created``: version -> when, for versions ``changes_since`` has no date of."""
     evaluation = watch.get("evaluation") or {}
     issued = issued or {}
-    changes = change_rows(watch)
+    changes = change_rows(watch, created)
     reasons = [show(r) for r in watch.get("reevaluate_reasons") or []]
     reevaluate = bool(watch.get("reevaluate"))
     ctx = {
