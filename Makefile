@@ -10,7 +10,7 @@ BENCH_APT_PACKAGES := $(shell grep -v '^\s*\#' deploy/bench-apt-packages.txt 2>/
 .PHONY: setup sysdeps bench-sysdeps demo test watch serve bench clean-demo help
 
 help:
-	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive and the review queue"
+	@echo "make demo   - set up, write synthetic documents for 3 sample clients into inbox/, ingest, show the archive, the review queue and the early warnings"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make watch  - run the watcher on ./inbox (the clerks' service)"
 	@echo "make serve  - set up, make the demo home here if there is none, serve the web workplace on 127.0.0.1:8000"
@@ -40,6 +40,7 @@ demo: setup
 	$(BIN)/dossier list --documents
 	$(BIN)/dossier status
 	$(BIN)/dossier review
+	$(BIN)/dossier warnings
 
 test: setup
 	$(BIN)/python -m pytest

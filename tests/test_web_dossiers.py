@@ -46,6 +46,7 @@ def client_urls(wp, client: str) -> list[str]:
     return [f"/clients/{client}/", f"/clients/{client}/documents/{doc}", f"/clients/{client}/page/1/{doc}",
             f"/clients/{client}/original/{doc}", f"/clients/{client}/reports/reports/完整性核查表.docx",
             f"/clients/{client}/pull.zip", f"/api/clients/{client}", f"/api/clients/{client}/pull.zip",
+            f"/api/clients/{client}/warnings",
             f"/search/?q=有限公司&client={client}"]
 
 
@@ -286,6 +287,14 @@ def test_api_client_equals_the_cli_show_json(wp):
     for client in wp.clients:
         assert wp.browser("hegui").get(f"/api/clients/{client}").json() == shown(wp, client)
     assert wp.browser("hegui").get("/api/clients/没有这个客户").status == 404
+
+
+def test_api_warnings_equals_the_cli_warnings_json_and_the_page_shows_them(wp):
+    for client in wp.clients:
+        want = json.loads(cli(wp.home, "warnings", client, "--json").stdout)
+        assert wp.browser("hegui").get(f"/api/clients/{client}/warnings").json() == want
+    page = wp.browser("jingli").get(f"/clients/{wp.clients[0]}/").text
+    assert "保后监测：预警与到期" in page and "资产负债率" in page
 
 
 def test_api_search_equals_the_cli_search_json(wp):

@@ -280,3 +280,25 @@ def reevaluate_of(snap) -> tuple[bool, list[str]]:
 def has_statements(snap) -> bool:
     return any(d.in_force and d.doc_type in finance.STATEMENT_TYPES for d in snap.documents)
 
+
+
+STATE_ZH = {"missing": "缺数据", "review": "待复核", "not_applicable": "不适用"}
+
+
+def ratio_table(watch: dict, years: int = 3) -> tuple[list[str], list[dict]]:
+    """The ratios of the last ``years`` fiscal years as people read them: (years, rows); each row has the
+    ratio's ``name``, ``zh``, ``formula`` and per year a cell ``{"text", "state", "warned"}`` (``warned``:
+    a warning rule fired on that ratio in that year)."""
+    shown = sorted(watch["analysis"])[-years:]
+    rules = load_warnings()
+    warned = {(str(w["year"]), rules[w["rule"]].measure) for w in watch["warnings"]
+              if w["year"] is not None and rules[w["rule"]].kind == "threshold"}
+    rows = []
+    for name, d in finance.RATIOS.items():
+        cells = []
+        for y in shown:
+            a = watch["analysis"][y][name]
+            text = finance.show_value(a["value"], d.unit) if a["state"] == "ok" else STATE_ZH[a["state"]]
+            cells.append({"text": text, "state": a["state"], "warned": (y, name) in warned, "note": a["note"]})
+        rows.append({"name": name, "zh": d.zh, "formula": d.formula, "cells": cells})
+    return shown, rows

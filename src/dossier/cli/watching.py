@@ -68,9 +68,7 @@ def warnings_(obj: Ctx, client: str | None, today: date | None, as_json: bool) -
     today = today or date.today()
     watches = _watches(obj, client, today)
     if as_json:
-        keys = ("client", "credit_code", "name", "version", "as_of", "ratios", "warnings", "due", "reevaluate",
-                "reevaluate_reasons", "analysis", "statements", "evaluation", "changes_since")
-        emit_json({"clients": [{k: w[k] for k in keys} for w in watches]})
+        emit_json({"clients": watches})
         return
     if not watches:
         click.echo("档案库中还没有客户。")

@@ -2,6 +2,7 @@
 
 ``GET /api/clients``                    ``dossier status --json``: ``{"clients": [...]}`` (visible clients)
 ``GET /api/clients/<client>``           ``dossier show <client> --json``
+``GET /api/clients/<client>/warnings``  ``dossier warnings <client> --json``
 ``GET /api/clients/<client>/pull.zip``  a BagIt zip, as ``dossier pull --out x.zip`` (logged as a pull)
 ``GET /api/search?q=&client=&type=&limit=``  ``dossier search --json``: ``{"query", "client", "type", "results"}``
 
@@ -12,6 +13,7 @@ lives with the review queue, ``views/review.py``.)
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from dossier import lookup, timefmt
+from dossier.checks import monitor
 from dossier.errors import DossierError, UsageError
 from dossier.web import access
 
@@ -78,6 +81,14 @@ def client(request, client: str):
 
 @require_GET
 @json_errors
+@access.require("view_client", client_arg="client")
+def warnings(request, client: str):
+    """The client of ``dossier warnings CLIENT --json``: ratios, warnings, due dates, re-evaluation."""
+    return _json({"clients": [monitor.client_watch(pipe().archive.head(client_or_404(client)), date.today())]})
+
+
+@require_GET
+@json_errors
 @access.require("pull", client_arg="client")
 def pull(request, client: str):
     return pull_response(request, client_or_404(client))
@@ -108,6 +119,7 @@ def search(request):
 urlpatterns = [
     path("clients", clients, name="api-clients"),
     path("clients/<str:client>", client, name="api-client"),
+    path("clients/<str:client>/warnings", warnings, name="api-warnings"),
     path("clients/<str:client>/pull.zip", pull, name="api-pull"),
     path("search", search, name="api-search"),
 ]

@@ -12,6 +12,7 @@ import mimetypes
 import shutil
 import tempfile
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -22,9 +23,9 @@ from django.urls import path
 
 from dossier import lookup
 from dossier.archive import DOCUMENTS, REPORTS, accesslog
-from dossier.checks import STATUS_ZH, client_status, item_name
+from dossier.checks import STATUS_ZH, client_status, item_name, monitor
 from dossier.errors import DossierError, UsageError
-from dossier.rules import load_checklist
+from dossier.rules import load_checklist, load_warnings
 from dossier.web import access, audit, pages
 
 from .common import client_or_404, pipe, when
@@ -194,8 +195,12 @@ def client_page(request, client: str):
         entries = reversed(p.catalog.access_log(client)[-ACCESS_LOG_SHOWN:])  # the newest first
         log = [{**e, "time": when(e.get("time")), "event_zh": EVENT_ZH.get(e.get("event"), e.get("event"))}
                for e in entries]
+    watch = monitor.client_watch(snap, date.today())
+    years, ratio_rows = monitor.ratio_table(watch)
     return render(request, "web/client.html", {
         "snap": snap, "status": status, "items": items, "log": log, "versions": versions,
+        "watch": watch, "ratio_years": years, "ratio_rows": ratio_rows,
+        "due_soon": [e for e in watch["due"] if e["days_left"] <= load_warnings().due.within_days],
         "case": {**case, "product_zh": lookup.products().zh(case.get("product")),
                  "amount_text": f"{case['amount']:,.2f}" if case.get("amount") is not None else ""},
         "current": [_document_row(d, types) for d in snap.documents if d.in_force],
