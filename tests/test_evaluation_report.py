@@ -313,3 +313,31 @@ def test_issued_draft_is_frozen_and_a_new_legal_representative_makes_the_monitor
     table = _table(Document(io.BytesIO(_stored(home, cid, MONITORING_PATH, head.version))), "版本")
     versions = [r.cells[0].text for r in table.rows[1:]]
     assert head.version in versions
+
+
+# -- a user's copy of the templates -----------------------------------------------------------------
+
+def test_a_users_copy_of_the_draft_template_wins(watched, tmp_path):
+    from dossier.outputs import reports
+
+    _, _, snap, _ = watched
+    doc = Document(str(reports.default_template(reports.EVALUATION)))
+    title = next(p for p in doc.paragraphs if p.text == "担保业务分析评价报告（草稿）")
+    title.runs[0].text = "本公司担保项目评审报告（草稿）"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    doc.save(templates / reports.EVALUATION)
+    text = _text(report_files(snap, templates)[EVALUATION_PATH])
+    assert "本公司担保项目评审报告（草稿）" in text and "担保业务分析评价报告（草稿）" not in text
+    assert "担保业务分析评价报告（草稿）" in _text(report_files(snap)[EVALUATION_PATH])
+
+
+def test_templates_check_names_an_unknown_column_of_the_ratio_table(tmp_path):
+    from dossier.outputs import reports, template_check
+
+    doc = Document(str(reports.default_template(reports.EVALUATION)))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "指标")
+    table.rows[2].cells[4].paragraphs[0].runs[-1].text = "{{ r.v4 }}"
+    doc.save(tmp_path / reports.EVALUATION)
+    problems = template_check.check_template(tmp_path / reports.EVALUATION)
+    assert len(problems) == 1 and "未知变量“ratios.v4”" in problems[0] and "ratios.v3" in problems[0]
