@@ -17,11 +17,12 @@ from dossier.checks import client_status
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 2: documents carry their record's digest, review flag, problems and FTS row
+SCHEMA_VERSION = 5  # 2: documents carry their record's digest, review flag, problems and FTS row
 # 3: and what people decided (confirmed_by, the decisions JSON) and the field confidences: the review
 #    queue is a query; each client's checklist status at its head (client_status), so lists and
 #    dashboards of many clients are queries too
 # 4: and the open items of each head apart (open_items), so the review queue need not parse checklists
+# 5: the cached statuses carry reevaluate, reevaluate_reasons and next_due (issue 14): rebuilt, not stale
 _CACHED_TABLES = ("clients", "versions", "documents", "document_text", "client_status")  # rebuilt from the archive
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
