@@ -49,10 +49,13 @@ def obligations(documents: Iterable, items: list[ItemStatus], today: date, opene
     documents in force; ``items`` the checklist statuses; ``opened`` when the dossier was opened (the
     checklist's first requests), None when unknown (then no ``withheld`` entries)."""
     checklist, rules = load_checklist(), load_warnings()
-    docs = [d for d in documents if getattr(d, "in_force", True)]
+    by_type: dict[str, list] = {}
+    for d in documents:
+        if getattr(d, "in_force", True):
+            by_type.setdefault(d.doc_type, []).append(d)
     out: list[dict] = []
     for item in checklist.items:
-        mine = [d for d in docs if d.doc_type == item.id]
+        mine = by_type.get(item.id, [])
         if item.not_expired:
             for d in mine:
                 ends = as_date((d.fields or {}).get(item.not_expired))
