@@ -96,7 +96,8 @@ def test_history_json_lists_changes(filled):
     versions = data["versions"]
     assert [v["version"] for v in versions] == ["v1", "v2"]
     assert versions[1]["added"] == ["documents/纳税证明_2025.pdf", "extracted/纳税证明_2025.pdf.json"]
-    assert set(versions[1]["changed"]) <= {"dossier.json", "reports/完整性核查表.docx", "reports/归档文件目录.docx"}
+    assert set(versions[1]["changed"]) <= {"dossier.json", "reports/完整性核查表.docx", "reports/归档文件目录.docx",
+                                           "reports/分析评价报告（草稿）.docx"}  # a balance sheet is in force
     assert "reports/归档文件目录.docx" in versions[1]["changed"]  # the index now lists the new document
     assert versions[0]["message"].startswith("收件 2 份") and versions[0]["user"]
 

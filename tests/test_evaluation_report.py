@@ -236,7 +236,7 @@ def test_no_cjk_font_fails_with_the_fix_and_keeps_the_other_reports(watched, mon
     dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     monkeypatch.setattr(charts, "CJK_FAMILIES", ("No Such Family",))  # fontconfig falls back silently
     monkeypatch.setattr(charts, "CJK_PATHS", (dejavu,))
-    charts.cjk_font.cache_clear()
+    charts.forget()
     try:
         with pytest.raises(ChartFontMissing) as err:
             charts.revenue_chart(["2025"], [1.0], [1.0])
@@ -244,7 +244,7 @@ def test_no_cjk_font_fails_with_the_fix_and_keeps_the_other_reports(watched, mon
         with caplog.at_level(logging.ERROR):
             files = report_files(snap)
     finally:
-        charts.cjk_font.cache_clear()
+        charts.forget()
     assert EVALUATION_PATH not in files and set(REPORT_PATHS.values()) <= set(files)
     assert "fonts-wqy-microhei" in caplog.text
 

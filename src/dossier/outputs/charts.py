@@ -92,6 +92,13 @@ def cjk_font() -> Path:
     raise ChartFontMissing(FIX)
 
 
+def forget() -> None:
+    """Drop what this process remembers: the font found and the charts drawn (after installing a font)."""
+    cjk_font.cache_clear()
+    _revenue_png.cache_clear()
+    _ratio_png.cache_clear()
+
+
 def _figure():
     import matplotlib
 
@@ -101,6 +108,7 @@ def _figure():
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     fig.set_facecolor("white")
+    fig.subplots_adjust(left=0.1, right=0.9, top=0.88, bottom=0.26)  # fixed: no layout pass to pay for
     return fig, font_manager.FontProperties(fname=str(cjk_font()), size=9)
 
 
@@ -140,6 +148,20 @@ def _no_years(ax, font) -> None:
 
 def revenue_chart(years: list[str], revenue: list[float | None], net_profit: list[float | None]) -> Picture:
     """营业收入 and 净利润 (yuan; drawn in 万元) per year, as paired bars. None: not drawn, "缺数据"."""
+    return Picture(_revenue_png(tuple(years), tuple(revenue), tuple(net_profit)))
+
+
+def ratio_chart(years: list[str], debt_ratio: list[float | None], current_ratio: list[float | None],
+                *, debt_limit: float | None = None, current_floor: float | None = None) -> Picture:
+    """资产负债率 (fractions, drawn as %; bars on the left axis) and 流动比率 (times; a line on the right
+    axis) per year, with the warning thresholds as dashed lines when given. None: not drawn, "缺数据"."""
+    return Picture(_ratio_png(tuple(years), tuple(debt_ratio), tuple(current_ratio), debt_limit, current_floor))
+
+
+# Drawing is the slow part of a report (a few tenths of a second per chart): the same figures (most new
+# versions of a dossier add no statement) give the same PNG, drawn once per process.
+@lru_cache(maxsize=64)
+def _revenue_png(years: tuple, revenue: tuple, net_profit: tuple) -> bytes:
     fig, font = _figure()
     ax = fig.add_subplot()
     ax.set_title("营业收入与净利润（万元）", fontproperties=font, fontsize=11)
@@ -158,23 +180,21 @@ def revenue_chart(years: list[str], revenue: list[float | None], net_profit: lis
         _missing_marks(ax, font, missing)
         _style_axes(ax, font, years)
         ax.set_ylabel("万元", fontproperties=font)
+        ax.spines["right"].set_visible(False)
         _legend(ax, font)
         ax.margins(y=0.15)
-    fig.tight_layout()
-    return Picture(_png(fig))
+    return _png(fig)
 
 
-def ratio_chart(years: list[str], debt_ratio: list[float | None], current_ratio: list[float | None],
-                *, debt_limit: float | None = None, current_floor: float | None = None) -> Picture:
-    """资产负债率 (fractions, drawn as %; bars on the left axis) and 流动比率 (times; a line on the right
-    axis) per year, with the warning thresholds as dashed lines when given. None: not drawn, "缺数据"."""
+@lru_cache(maxsize=64)
+def _ratio_png(years: tuple, debt_ratio: tuple, current_ratio: tuple, debt_limit: float | None,
+               current_floor: float | None) -> bytes:
     fig, font = _figure()
     ax = fig.add_subplot()
     ax.set_title("资产负债率与流动比率", fontproperties=font, fontsize=11)
     if not years:
         _no_years(ax, font)
-        fig.tight_layout()
-        return Picture(_png(fig))
+        return _png(fig)
     xs = [i for i, v in enumerate(debt_ratio) if v is not None]
     bars = ax.bar(xs, [debt_ratio[i] * 100 for i in xs], 0.45, color=COLOURS[0], label="资产负债率（%，左轴）")
     ax.bar_label(bars, fmt="{:.1f}%", fontproperties=font, fontsize=7, padding=2)
@@ -206,5 +226,4 @@ def ratio_chart(years: list[str], debt_ratio: list[float | None], current_ratio:
     handles = ax.get_legend_handles_labels()
     more = right.get_legend_handles_labels()
     _legend(ax, font, handles[0] + more[0], handles[1] + more[1])
-    fig.tight_layout()
-    return Picture(_png(fig))
+    return _png(fig)
