@@ -13,6 +13,7 @@ from conftest import dossier_cli, ingest
 
 import dossier_factory as samples
 from dossier.archive import Archive
+from dossier.catalog import Catalog
 from dossier.checks import monitor
 from dossier.outputs import alerts
 
@@ -60,6 +61,10 @@ def test_a_new_legal_representative_after_the_issued_evaluation_marks_reevaluate
     assert dossier_cli(cfg.home, "overview", "--out", str(sheet)).returncode == 0
     text = sheet.read_text(encoding="utf-8-sig")
     assert "需重新评估" in text and "下次到期" in text and "欧阳明远" in text
+
+    with Catalog(cfg.catalog_path) as catalog:  # the dashboard's query: no archive read
+        assert catalog.reevaluating() == [{"client": client, "name": co.name, "reasons": status["reevaluate_reasons"]}]
+        assert catalog.reevaluating(["someone else"]) == []
 
     text_out = dossier_cli(cfg.home, "warnings", client).stdout
     assert "【需重新评估】" in text_out and "欧阳明远" in text_out

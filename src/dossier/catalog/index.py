@@ -237,6 +237,16 @@ class Catalog:
         row = self.db.execute("SELECT status FROM client_status WHERE client = ?", (client,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
+    def reevaluating(self, clients: Iterable[str] | None = None) -> list[dict]:
+        """Clients whose head is marked for re-evaluation (rules 第二十条), with the reasons: a query on the
+        cached statuses, no archive read."""
+        rows = self.db.execute("SELECT s.client, c.name, json_extract(s.status, '$.reevaluate_reasons') "
+                               "FROM client_status s LEFT JOIN clients c ON c.client = s.client "
+                               "WHERE json_extract(s.status, '$.reevaluate') = 1 ORDER BY s.client")
+        wanted = set(clients) if clients is not None else None
+        return [{"client": c, "name": n, "reasons": json.loads(r) if r else []}
+                for c, n, r in rows if wanted is None or c in wanted]
+
     def status_summaries(self, clients: Iterable[str] | None = None) -> list[dict]:
         """Per client at its head, without its whole checklist: version, complete, product, how many
         items are in review, and each item's status (``{item: status}``): what lists filter on."""

@@ -1,5 +1,5 @@
 """The dashboard: clients, complete and incomplete, items in review, quarantined files, documents
-expiring soon (issue 13)."""
+expiring soon (issue 13), clients to re-evaluate (issue 14)."""
 
 from __future__ import annotations
 
@@ -45,11 +45,13 @@ def dashboard(request):
         expiring = expiring_soon(p.catalog, date.today(), ids)
         cards["expiring"] = len(expiring)
         shown = expiring[:EXPIRING_SHOWN]
+        again = p.catalog.reevaluating(ids)
+        cards["reevaluate"] = len(again)
     else:
-        shown = []
+        shown, again = [], []
     if access.allowed(user, "review"):
         cards["review_documents"] = p.catalog.flagged_count()
-    return render(request, "web/dashboard.html", {"cards": cards, "expiring": shown,
+    return render(request, "web/dashboard.html", {"cards": cards, "expiring": shown, "reevaluate": again,
                                                   "expiring_days": load_thresholds().expiring_days})
 
 
