@@ -100,13 +100,12 @@ def forget() -> None:
 
 
 def _figure():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    FigureCanvasAgg(fig)  # the Agg backend for this figure alone: no pyplot, no process-wide backend switch
     fig.set_facecolor("white")
     fig.subplots_adjust(left=0.1, right=0.9, top=0.88, bottom=0.26)  # fixed: no layout pass to pay for
     return fig, font_manager.FontProperties(fname=str(cjk_font()), size=9)
