@@ -212,6 +212,22 @@ def test_rendering_twice_gives_the_archived_bytes(watched):
     assert later[EVALUATION_PATH].content == first[EVALUATION_PATH].content  # what it says does not
 
 
+def test_another_process_renders_the_same_bytes(watched):
+    """Fonts, matplotlib and docxtpl state of one process do not leak into the bytes."""
+    import hashlib
+    import sys
+
+    cfg, company, _, data = watched
+    code = ("import hashlib, sys; from pathlib import Path; from dossier import config; from dossier.archive import Archive; "
+            "from dossier.outputs import report_files; "
+            "snap = Archive(config.load(Path(sys.argv[1]), env={})).snapshot(sys.argv[2]); "
+            f"print(hashlib.sha256(report_files(snap)[{EVALUATION_PATH!r}]).hexdigest())")
+    out = subprocess.run([sys.executable, "-c", code, str(cfg.home), company.short], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "DOSSIER_OCR_ENGINE": "fake"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == hashlib.sha256(data).hexdigest()
+
+
 def _without(snap, doc_type: str, year: int, change):
     docs = tuple(change(d) if d.doc_type == doc_type and d.fields.get("year") == year else d for d in snap.documents)
     return dataclasses.replace(snap, documents=docs)
