@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from dossier.outputs import charts, reports
-from dossier.outputs.evaluation import evaluation_context, ratio_rows, shown_years, statement_rows, warning_rows
+from dossier.outputs.evaluation import (
+    evaluation_context,
+    ratio_rows,
+    shown_years,
+    statement_rows,
+    warning_rows,
+)
 from dossier.outputs.monitoring import monitoring_context
 from dossier.outputs.watch_sample import SAMPLE_CASE, SAMPLE_ITEMS, sample_watch
 

@@ -14,10 +14,10 @@ import subprocess
 import zipfile
 
 import pytest
+from conftest import dossier_cli, ingest, make_config
 from docx import Document
 
 import dossier_factory as samples
-from conftest import dossier_cli, ingest, make_config
 from dossier.archive import Archive
 from dossier.errors import ChartFontMissing
 from dossier.outputs import REPORT_PATHS, charts, report_files
@@ -115,7 +115,7 @@ def test_each_figure_names_its_source_document(watched):
     text = _text(data)
     paths = {(d.doc_type, d.fields.get("year")): d.path for d in snap.documents}
     assert f"2025 年 资产总计、负债合计、所有者权益合计、流动资产合计、流动负债合计、存货 → {paths['balance_sheet', 2025]}" in text
-    assert f"2023 年 营业收入、营业利润、利润总额" in text and paths["income_statement", 2023] in text
+    assert "2023 年 营业收入、营业利润、利润总额" in text and paths["income_statement", 2023] in text
     assert f"2025 年 经营活动产生的现金流量净额 → {paths['cash_flow_statement', 2025]}" in text
 
 

@@ -19,7 +19,14 @@ from __future__ import annotations
 from datetime import date
 
 from dossier.outputs.charts import ratio_chart, revenue_chart
-from dossier.outputs.report_values import DASH, amount_pair, clean, date_zh, iso_date, show
+from dossier.outputs.report_values import (
+    DASH,
+    amount_pair,
+    clean,
+    date_zh,
+    iso_date,
+    show,
+)
 
 EVALUATION = "分析评价报告（草稿）.docx"
 EVALUATION_PATH = "reports/" + EVALUATION
@@ -94,15 +101,12 @@ def statement_rows(watch: dict, years: list[str]) -> tuple[list[dict], list[dict
             if fig.get("path") and value is not None:
                 sources.setdefault((year, fig["path"]), []).append(name.removeprefix("其中："))
         rows.append({"name": name, **_columns(cells)})
-    order = list(FIGURES.values())
-    first = sorted(sources, key=lambda k: (k[0], order.index(FIGURES[_field_of(sources[k][0])]), k[1]))
+    # by year, then in the order of the table (a document's first row), so a balance sheet comes first
+    order = {name.removeprefix("其中："): i for i, name in enumerate(FIGURES.values())}
+    keys = sorted(sources, key=lambda k: (k[0], order[sources[k][0]], k[1]))
     source_rows = [{"year": year, "path": show(path), "file": _file_name(path), "rows": "、".join(sources[year, path]),
-                    "text": f"{year} 年 {'、'.join(sources[year, path])} → {show(path)}"} for year, path in first]
+                    "text": f"{year} 年 {'、'.join(sources[year, path])} → {show(path)}"} for year, path in keys]
     return rows, source_rows
-
-
-def _field_of(row: str) -> str:
-    return next(f for f, name in FIGURES.items() if name.removeprefix("其中：") == row)
 
 
 def measure_of_rule(rule: str) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
+
 from dossier.outputs.report_templates.build import (
     _info_table,
     _loop_table,
