@@ -64,8 +64,9 @@ def test_years_are_the_last_three_with_statements():
     ({"rule": "debt_ratio_high", "value": 0.755, "threshold": 0.7}, "75.5%（阈值 70.0%）"),
     ({"rule": "current_ratio_low", "value": 0.8, "threshold": 1.0}, "0.80 倍（阈值 1.00 倍）"),
     ({"rule": "net_loss", "value": -5000.0, "threshold": 0}, "-5,000.00 元（阈值 0.00 元）"),
-    ({"rule": "legal_rep_changed", "value": None, "threshold": None}, "—"),
-], ids=["percent", "times", "yuan", "document-signal"])
+    ({"rule": "legal_rep_changed", "value": "欧阳振华", "threshold": "朱秀红"}, "—"),  # new and old, not a limit
+    ({"rule": "audit_opinion_modified", "value": "qualified", "threshold": ["qualified", "adverse"]}, "—"),
+], ids=["percent", "times", "yuan", "licence-change", "audit-opinion"])
 def test_warning_value_against_threshold(warning, measure):
     row = warning_rows({"warnings": [{"level": "预警", "year": 2025, "message": "m", "article": "附录五",
                                       "evidence": ["documents/a.pdf"], **warning}]})[0]

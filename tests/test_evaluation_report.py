@@ -76,6 +76,7 @@ def watched(tmp_path_factory):
     folder = cfg.inbox / company.short
     samples.business_licence_pdf(company, folder / "营业执照.pdf")
     _write_statements(folder, company)
+    samples.document_pdf("audit_report", company, folder / "2025审计报告.pdf", 2025, opinion="qualified")
     outcomes = ingest(cfg)
     assert outcomes and all(o.outcome == "archived" for o in outcomes), outcomes
     snap = Archive(cfg).snapshot(company.short)
@@ -168,6 +169,15 @@ def test_warnings_section_lists_rule_level_article_and_evidence(watched):
     assert basis == "current_ratio_low\n附录五 财务状况变化信号；第十六条"
     bs_2024 = next(d.path for d in snap.documents if d.doc_type == "balance_sheet" and d.fields.get("year") == 2024)
     assert bs_2024 in evidence.split("\n")
+
+
+def test_a_document_signal_is_listed_with_its_message_and_no_threshold(watched):
+    _, _, snap, data = watched
+    rows = [[c.text for c in r.cells] for r in _table(Document(io.BytesIO(data)), "级别").rows[1:]]
+    level, message, year, measure, basis, evidence = next(r for r in rows if r[4].startswith("audit_opinion_modified"))
+    assert (level, message, year, measure) == ("预警", "2025 年度审计报告为保留意见", "2025", "—")
+    assert evidence == next(d.path for d in snap.documents if d.doc_type == "audit_report")
+    assert "共 2 条：预警 1 条，关注 1 条。" in _text(data)  # the more serious first (checks.monitor)
 
 
 @pytest.mark.parametrize("heading, instruction", [

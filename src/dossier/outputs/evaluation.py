@@ -176,8 +176,12 @@ def warning_rows(watch: dict) -> list[dict]:
     """The warnings as the reports list them (level, message, year, value and threshold, rule, article, evidence)."""
     rows = []
     for no, w in enumerate(watch.get("warnings") or [], 1):
-        unit = _unit_of(measure_of_rule(str(w.get("rule") or "")))
+        measured = measure_of_rule(str(w.get("rule") or ""))
+        unit = _unit_of(measured)
         value, threshold = _plain(w.get("value"), unit), _plain(w.get("threshold"), unit)
+        # a document signal (audit opinion, licence change, documents withheld) says it in its message:
+        # its value and "threshold" are of other kinds (new and old legal representative, opinion ids)
+        shown = DASH if measured is None else value if threshold == DASH else f"{value}（阈值 {threshold}）"
         rule, article = show(w.get("rule"), DASH), show(w.get("article"), DASH)
         rows.append({
             "no": no,
@@ -186,7 +190,7 @@ def warning_rows(watch: dict) -> list[dict]:
             "year": show(w.get("year"), DASH),
             "value": value,
             "threshold": threshold,
-            "measure": value if threshold == DASH else f"{value}（阈值 {threshold}）",
+            "measure": shown,
             "rule": rule,
             "article": article,
             "basis": f"{rule}\n{article}",
@@ -202,6 +206,8 @@ def _plain(value, unit: str | None) -> str:
         if unit:
             return show_number(float(value), unit) + (" 元" if unit == "yuan" else " 倍" if unit == "times" else "")
         return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "、".join(show(v) for v in value) or DASH
     return show(value, DASH)
 
 
