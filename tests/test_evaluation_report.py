@@ -367,3 +367,18 @@ def test_templates_check_names_an_unknown_column_of_the_ratio_table(tmp_path):
     doc.save(tmp_path / reports.EVALUATION)
     problems = template_check.check_template(tmp_path / reports.EVALUATION)
     assert len(problems) == 1 and "未知变量“ratios.v4”" in problems[0] and "ratios.v3" in problems[0]
+
+
+def test_templates_init_copies_the_new_templates_and_keeps_a_users_copy(home):
+    from dossier.outputs import reports
+
+    (home.templates / reports.EVALUATION).unlink()
+    (home.templates / reports.MONITORING).unlink()
+    (home.templates / reports.COMPLETENESS).write_bytes(b"the user's own copy")
+    result = dossier_cli(home.home, "templates", "init")
+    assert result.returncode == 0, result.stderr
+    assert f"已复制 {home.templates / reports.EVALUATION}" in result.stdout
+    assert (home.templates / reports.MONITORING).read_bytes() == reports.default_template(reports.MONITORING).read_bytes()
+    assert (home.templates / reports.COMPLETENESS).read_bytes() == b"the user's own copy"
+    again = dossier_cli(home.home, "templates", "init")
+    assert again.returncode == 0 and "已有全部报告模板，未改动" in again.stdout

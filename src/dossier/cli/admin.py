@@ -44,6 +44,19 @@ def templates_check(obj: Ctx, files: tuple[str, ...]) -> None:
         raise DossierError(f"{bad} 个模板有问题，请按上面的提示修改后再运行 `dossier templates check`。")
 
 
+@templates.command(name="init")
+@click.pass_obj
+def templates_init(obj: Ctx) -> None:
+    """把软件自带的报告模板复制到 templates/（已有的文件不覆盖；可用 Word 或 WPS 修改副本）。"""
+    from dossier.outputs.reports import install_defaults
+
+    written = install_defaults(obj.config.templates)
+    for path in written:
+        click.echo(f"已复制 {path}")
+    if not written:
+        click.echo(f"{obj.config.templates} 中已有全部报告模板，未改动。")
+
+
 @cli.group(name="rules")
 def rules_group() -> None:
     """规则文件（文档类型 doctypes.toml、核查清单 checklist.toml、阈值 thresholds.toml）。"""
