@@ -271,7 +271,7 @@ class Archive:
             base = self._base_documents(client, builder)
         docs = self._working_documents(client, builder, staged, base)
         if self.derive is not None:
-            derived = self._derive(client, meta, docs, builder.version_name)
+            derived = self._derive(client, meta, docs, builder.version_name, builder.base)
             if place_reports(builder, meta, derived, issuing):
                 builder.add_bytes(DOSSIER_JSON, dumps(meta))  # it records the update copies made
         version = builder.commit(message, user or self.config.operator, self.config.operator_address, created=now)
@@ -405,10 +405,13 @@ class Archive:
             return self._finish(builder, client, meta, {}, f"修改业务信息：{said}", now, user=by)
 
     # -- issued reports and amendments (rules 第十九条) ----------------------
-    def _derive(self, client: str, meta: dict, docs: list[Document], version: str) -> dict[str, bytes]:
-        """The derived files (reports) of a state, as the version ``version`` shows them."""
+    def _derive(self, client: str, meta: dict, docs: list[Document], version: str, base=None) -> dict[str, bytes]:
+        """The derived files (reports) of a state, as the version ``version`` shows them; the versions before
+        it only where a report was issued (the monitoring report dates what changed since, version by version)."""
+        versions = tuple(base.versions()) if base is not None and meta.get("issued") else ()
         snap = Snapshot(client=client, name=meta.get("name") or client, credit_code=meta.get("credit_code"),
-                        version=version, created=iso_utc(utc_now()), meta=meta, documents=tuple(docs))
+                        version=version, created=iso_utc(utc_now()), meta=meta, documents=tuple(docs),
+                        versions=versions)
         return self.derive(snap)
 
     def _issued_content(self, client: str, builder: "ocfl.VersionBuilder", meta: dict, path: str) -> str | None:
@@ -418,7 +421,7 @@ class Archive:
             return None
         docs = self._working_documents(client, builder, {}, self._base_documents(client, builder))
         try:
-            data = self._derive(client, meta, docs, builder.base.head).get(path)
+            data = self._derive(client, meta, docs, builder.base.head, builder.base).get(path)
         except Exception:  # the fingerprint is an optimisation: unknown means "compare the bytes"
             log.exception("rendering the head of %s to fingerprint %s failed", client, path)
             return None
