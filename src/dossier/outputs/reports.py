@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 
 from dossier.errors import TemplateProblem
+from dossier.outputs.sandbox import environment
 from dossier.files import install_missing
 from dossier.outputs import evaluation, monitoring
 from dossier.outputs.charts import Picture
@@ -47,9 +48,8 @@ from dossier.outputs.report_values import (
     join_values,
     show,
 )
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 COMPLETENESS = "完整性核查表.docx"
@@ -311,10 +311,6 @@ def install_defaults(templates_dir: Path) -> list[Path]:
 
 
 # -- rendering ------------------------------------------------------------------------------
-
-def environment(autoescape: bool = True) -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined)
-
 
 def template_class():
     """docxtpl's DocxTemplate with the project's overrides (imported lazily: python-docx is slow to import)."""
