@@ -233,7 +233,7 @@ def test_factory_statements_carry_the_new_rows(doc_type, tmp_path):
 # -- a reference to the notes after the label (no 附注 column heading to skip it by) ---------------
 
 NOTE_FORMS = {"chapter-item": "五、7", "chapter-bracket": "六（1）", "note-word": "注7", "note-word-dotted": "附注5.2",
-              "chapter-dot-item": "七.12"}
+              "chapter-dot-item": "七.12", "scan-lost-the-comma": "五7"}
 
 
 @pytest.mark.parametrize("form", NOTE_FORMS)
@@ -242,3 +242,18 @@ def test_row_label_followed_by_a_note_reference(form):
         f"存货跌价准备 {NOTE_FORMS[form]} 31.32 94.70\n"
     got = extract("balance_sheet", [text])
     assert got.fields["inventory"] == 2631.32
+
+
+def test_figures_above_and_below_a_bare_label_go_to_review():
+    """A phone photo's slope moved every row's figures to the line above its label: a label alone on
+    its line between two lines of bare figures cannot say whose they are, so a person is asked."""
+    page = (f"利润表\n会企02表\n2023年1-12月 单位：人民币元\n编制单位：{CO.name} 附注 2023年度 2022年度\n项目\n"
+            "91,915,649.77 102,916,553.12\n营业收入\n71,283,505.55 76,886,582.40\n减：营业成本\n"
+            "916,645.60 732,641.84\n财务费用\n824,981.04 659,377.65\n其中：利息费用\n"
+            "营业利润（亏损以“一”号填列） 13,677,609.34 16,897,974.07\n"
+            "利润总额（亏损总额以“一”号填列） 13,704,199.23 17,076,428.12\n"
+            "四、净利润（净亏损以“一”号填列） 10,278,149.43 12,807,321.09\n")
+    got = extract("income_statement", [page])
+    assert got.review
+    assert any("营业收入" in p and "错行" in p for p in got.problems), got.problems
+    assert got.fields["total_profit"] == 13704199.23 and got.confidence["total_profit"] >= 0.9

@@ -66,9 +66,10 @@ def _column_roles(cells: list[str], rules: DocTypeRules) -> list[str | None]:
 
 
 #: A reference to the notes printed after a row label where the sheet has no 附注 column of its own
-#: (an audit report's statements read as text lines: 存货 五、7 2,631.32 1,394.70; 存货 六(1); 存货 注7).
+#: (an audit report's statements read as text lines: 存货 五、7 2,631.32 1,394.70; 存货 六(1); 存货 注7;
+#: a scan may lose the 、: 存货 五7).
 _NOTE_REF = re.compile(r"(?:(?:附注|注释|注)[一二三四五六七八九十\d、.()]+|"
-                       r"[一二三四五六七八九十]{1,2}(?:[、.]\d{1,2}|\(\d{1,2}\))(?:\.\d{1,2})*)$")
+                       r"[一二三四五六七八九十]{1,2}(?:[、.]?\d{1,2}|\(\d{1,2}\))(?:\.\d{1,2})*)$")
 
 
 def _row_field(label: str, wanted: dict[str, set[str]]) -> str | None:
@@ -269,8 +270,9 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
     pending = ""  # the label a line ended with, without figures: a label wrapped to the next line
     orphans: list = []  # figures that opened a line with no label before them
     waiting = None  # a row named at the end of a line without its figures: they open the next line
+    waiting_doubt = False  # ... and figures without a label opened the line before it: whose are they?
 
-    def take(name: str, nums: list, line: Line) -> None:
+    def take(name: str, nums: list, line: Line, doubt: bool = False) -> None:
         small_int = nums[0] is not None and nums[0] == nums[0].to_integral_value() and 0 < nums[0] < 1000
         if len(nums) >= 2 and small_int and (lineno or (lineno is None and len(nums) >= 3)):
             nums = nums[1:]  # a 行次 column
@@ -278,7 +280,12 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
             value, conf = nums[cur_index], C_LABEL
         else:
             value, conf = nums[0], C_FALLBACK
-        if value is not None:
+        if value is None:
+            return
+        if doubt:  # a phone photo's slope may have moved every row's figures to the line above its label
+            found[name] = Found(value, C_GUESS, f"{FIELD_ZH[name]}的金额与行名不在同一行，上下两行都有金额，"
+                                                f"可能错行，请人工核对")
+        else:
             found[name] = Found(value, min(conf, line_conf(line)))
 
     for line in lines:
@@ -311,11 +318,13 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
         previous, pending = pending, ""
         previous_orphans, orphans = orphans, []
         named, waiting = waiting, None
+        doubt, waiting_doubt = waiting_doubt, False
         for index, (label_tokens, nums) in enumerate(segments):
             if not label_tokens:
                 orphans = nums
                 if index == 0 and named and named not in found:  # 一、营业收入 / 229,211,443.11 257,699,201.36
-                    take(named, nums, line)
+                    take(named, nums, line, doubt)
+                    orphans = []  # taken: no figures left over for the label below
                 elif previous:  # 负债和所有者权益（或股东权益） / 135 20,498,521.28 … / 总计
                     pending = previous
                 continue
@@ -331,7 +340,7 @@ def _rows_from_text(lines: list[Line], wanted, rules, found: dict, line_conf) ->
                 if name is None:
                     pending = "".join(label_tokens)
                 else:
-                    waiting = name
+                    waiting, waiting_doubt = name, index == 0 and bool(previous_orphans)
             if name is None or name in found or not nums:
                 continue
             take(name, nums, line)
@@ -353,7 +362,7 @@ def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact:
     if len(found) < len(wanted):
         _rows_from_text(lines, wanted, rules, found, line_conf)
     factor = unit_of(all_compact)
-    return {k: Found(yuan(v.value * factor), v.confidence) for k, v in found.items()}
+    return {k: Found(yuan(v.value * factor), v.confidence, v.problem) for k, v in found.items()}
 
 
 def statement_checks(fields: dict, tolerance: float, unit: int = 1) -> list[str]:
