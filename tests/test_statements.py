@@ -257,3 +257,15 @@ def test_figures_above_and_below_a_bare_label_go_to_review():
     assert got.review
     assert any("营业收入" in p and "错行" in p for p in got.problems), got.problems
     assert got.fields["total_profit"] == 13704199.23 and got.confidence["total_profit"] >= 0.9
+
+
+def test_an_optional_row_read_unsure_goes_to_review():
+    """Optional means the row may be missing; a row that is there but read at low OCR confidence is
+    checked by a person like any other."""
+    page = BS_HEAD.format(unit="元") + "项目 期末余额 上年年末余额\n存货 3,456.78 3,000.00\n流动资产合计 10,000.00 9,000.00\n"
+    confident = {line: 0.99 for line in page.splitlines()}
+    assert not any("存货" in p for p in extract("balance_sheet", [page], line_confidence=confident).problems)
+    unsure = confident | {"存货 3,456.78 3,000.00": 0.4}
+    got = extract("balance_sheet", [page], line_confidence=unsure)
+    assert got.fields["inventory"] == 3456.78 and got.review
+    assert any("存货" in p and "置信度低" in p for p in got.problems), got.problems

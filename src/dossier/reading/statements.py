@@ -362,7 +362,12 @@ def statement_fields(doc: DocType, lines, tables, rules, line_conf, all_compact:
     if len(found) < len(wanted):
         _rows_from_text(lines, wanted, rules, found, line_conf)
     factor = unit_of(all_compact)
-    return {k: Found(yuan(v.value * factor), v.confidence, v.problem) for k, v in found.items()}
+    low = rules.thresholds.review_below
+    # An optional row may be missing without review, but a row that is there and read unsure is
+    # checked like any other (the ratios and warnings rest on it).
+    return {k: Found(yuan(v.value * factor), v.confidence, v.problem or (
+                f"{FIELD_ZH[k]}识别置信度低（{v.confidence:.2f}），请人工核对"
+                if k in doc.optional and v.confidence < low else None)) for k, v in found.items()}
 
 
 def statement_checks(fields: dict, tolerance: float, unit: int = 1) -> list[str]:
