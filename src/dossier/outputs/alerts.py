@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from dossier.archive import Archive
 from dossier.checks.monitor import client_watch
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,10 @@ def write_alert(state_dir: Path, watches: list[dict], today: date, within: int) 
         tmp = state_dir / f".{ALERT_NAME}.{os.getpid()}.tmp"
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(tmp, alert)
-        log.warning("客户监测：%s", "；".join(lines[1:3]))
+        # business news for account managers, not a fault of the service: logged as information
+        log.info("客户监测：%d 项到期或逾期、%d 条预警、%d 个客户需重新评估，见 %s", len(due_across(watches, within)),
+                 sum(1 for w in watches for x in w["warnings"] if x["level"] == "预警"),
+                 sum(1 for w in watches if w["reevaluate"]), alert)
     else:
         alert.unlink(missing_ok=True)
     record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "date": today.isoformat(), "clients": len(watches),
@@ -116,7 +120,10 @@ class Daily:
     def _run(self) -> None:
         try:
             today = date.today()
-            watches = watch_all(self.archive, today, stop=self.stop)
+            # an archive of its own in this thread: the pipeline's shares caches and a SQLite connection
+            # (the catalog recalls records) with the thread that ingests; reading needs neither
+            reader = Archive(self.archive.config)
+            watches = watch_all(reader, today, stop=self.stop)
             if not self.stop.is_set():
                 write_alert(self.state_dir, watches, today, self.within)
         except Exception:
