@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,23 @@ def cjk_font() -> Path:
         if Path(candidate).is_file() and has_cjk_glyphs(candidate):
             return Path(candidate)
     raise ChartFontMissing(FIX)
+
+
+def warm() -> threading.Thread:
+    """Import matplotlib and find the font in a background thread: seconds on a cold start, spent while
+    the pipeline reads the batch (in its reader process) rather than when the first draft is drawn."""
+    def run() -> None:
+        try:
+            import matplotlib.backends.backend_agg  # noqa: F401
+            import matplotlib.figure  # noqa: F401
+
+            cjk_font()
+        except Exception:  # drawing says what is wrong, in its own time
+            pass
+
+    thread = threading.Thread(target=run, name="dossier-charts-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget() -> None:

@@ -32,7 +32,7 @@ from dossier.config import Config
 from dossier.errors import DossierError, ReadError, UsageError
 from dossier.intake import Entry, identity
 from dossier.models import Outcome, Progress, Reading, Understanding
-from dossier.outputs import alerts, report_files
+from dossier.outputs import alerts, charts, report_files
 from dossier.reading import (
     ReadingCache,
     Sandbox,
@@ -134,6 +134,7 @@ class Pipeline(Routing, Receipts):
             return []
         intake.check_folders(self.config)  # data apart from state, real folders, ours
         self.writer.acquire(wait)
+        charts.warm()  # the draft's charts: matplotlib loads while the batch is read
         actions = self.archive.recover()
         actions += intake.recover_claims(self.config)
         self.sync_catalog()
