@@ -179,3 +179,15 @@ def test_a_client_drop_renders(index, tmp_path):
         truth = v.render(d.doc_type, d.layout, d.company, tmp_path / f"{n:02d}.pdf", year=d.year, **d.options)
         if "years" in truth:
             assert tuple(truth["years"]) == d.years
+
+
+@pytest.mark.parametrize("layout", v.LAYOUTS["income_statement"])
+def test_income_truth_rows_hang_together(layout, tmp_path):
+    """利润总额 less 所得税 is 净利润 (tax a quarter of a profit), 利息费用 is part of 财务费用."""
+    t = v.render("income_statement", layout, _company("income_statement", layout), tmp_path / "is.pdf", year=2024)
+    assert t["net_profit"] <= t["total_profit"] if t["total_profit"] > 0 else t["net_profit"] == t["total_profit"]
+    assert t["total_profit"] - t["net_profit"] <= max(t["total_profit"], 0) / 4 + 100  # 0.01 万元 of rounding
+    if layout == "old_sunyi":
+        assert t["interest_expense"] is None and t["finance_costs"] > 0
+    else:
+        assert 0 < t["interest_expense"] <= t["finance_costs"]

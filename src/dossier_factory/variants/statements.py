@@ -266,8 +266,8 @@ def _old_rows(d: dict, m: dict) -> list[tuple[str, str, int | None, int | None]]
 def income_statement(layout: str, co: SampleCompany, path, *, year: int, rng: random.Random, **_):
     d, p = income(co, year), income(co, year - 1)
     unit, neg = "元", "minus"
-    truth_fen = {"revenue": d["rev"], "operating_profit": d["op"], "net_profit": d["net"], "finance_costs": d["finance"],
-                 "interest_expense": d["interest"], "total_profit": d["pretax"]}
+    truth_fen = {"revenue": d["rev"], "operating_profit": d["op"], "net_profit": d["net"],
+                 "finance_costs": d["finance"], "interest_expense": d["interest"], "total_profit": d["pretax"]}
     s = Sheet(path, "利润表")
     if layout == "cas2019":
         header(s, co, "利润表", "会企02表", f"{year}年度", "元", rng)
