@@ -13,8 +13,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "dossier"
 #: Leaf modules first, then the stages in flow order, then the shells. A module may import only
 #: from its own package or from packages earlier in this list.
-ORDER = ("dossier", "errors", "models", "files", "config", "timefmt", "naming", "codes", "rules", "intake", "reading",
-         "archive", "checks", "outputs", "catalog", "lookup", "inputs", "pipeline", "review", "web", "cli", "__main__")
+ORDER = ("dossier", "errors", "models", "files", "config", "timefmt", "naming", "codes", "periodic", "rules", "intake",
+         "reading", "archive", "checks", "outputs", "catalog", "lookup", "inputs", "pipeline", "review", "web", "cli", "__main__")
 MAX_LINES = 500
 MODULES = sorted(PACKAGE.rglob("*.py"))
 

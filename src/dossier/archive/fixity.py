@@ -27,6 +27,7 @@ from pathlib import Path
 from dossier.archive import accesslog
 from dossier.archive.ocfl import Problem
 from dossier.errors import ArchiveError
+from dossier.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -114,30 +115,9 @@ def verify_all(archive, state_dir: Path, stop: threading.Event | None = None) ->
     return result
 
 
-class Schedule:
+class Schedule(Periodic):
     """Runs ``verify_all`` in the background when ``verify_hours`` have passed since the last check."""
 
     def __init__(self, archive, state_dir: Path, verify_hours: float, stop: threading.Event):
-        self.archive, self.state_dir, self.stop = archive, state_dir, stop
-        self.period = verify_hours * 3600
-        self.thread: threading.Thread | None = None
-
-    def last_run(self) -> float:
-        """When the last fixity check ended (its log's mtime), so restarts keep the schedule."""
-        try:
-            return (self.state_dir / LOG_NAME).stat().st_mtime
-        except FileNotFoundError:
-            return 0.0
-
-    def tick(self) -> None:
-        if self.period <= 0 or (self.thread is not None and self.thread.is_alive()):
-            return
-        if time.time() >= self.last_run() + self.period:
-            self.thread = threading.Thread(target=self._run, name="dossier-fixity", daemon=True)
-            self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            verify_all(self.archive, self.state_dir, self.stop)
-        except Exception:
-            log.exception("scheduled fixity check failed")
+        super().__init__("dossier-fixity", verify_hours * 3600, state_dir / LOG_NAME,
+                         lambda: verify_all(archive, state_dir, stop))

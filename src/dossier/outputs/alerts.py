@@ -20,6 +20,7 @@ from typing import Iterable
 
 from dossier.archive import Archive
 from dossier.checks.monitor import client_watch
+from dossier.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -95,36 +96,18 @@ def write_alert(state_dir: Path, watches: list[dict], today: date, within: int) 
     return alert if lines else None
 
 
-class Daily:
+class Daily(Periodic):
     """Runs the watch of every client and writes the alert once a day, in a background thread."""
 
-    period = 24 * 3600
-
     def __init__(self, archive, state_dir: Path, stop: threading.Event, within: int):
+        super().__init__("dossier-due", 24 * 3600, state_dir / LOG_NAME, self._check)
         self.archive, self.state_dir, self.stop, self.within = archive, state_dir, stop, within
-        self.thread: threading.Thread | None = None
 
-    def last_run(self) -> float:
-        try:
-            return (self.state_dir / LOG_NAME).stat().st_mtime
-        except FileNotFoundError:
-            return 0.0
-
-    def tick(self) -> None:
-        if self.thread is not None and self.thread.is_alive():
-            return
-        if time.time() >= self.last_run() + self.period:
-            self.thread = threading.Thread(target=self._run, name="dossier-due", daemon=True)
-            self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            today = date.today()
-            # an archive of its own in this thread: the pipeline's shares caches and a SQLite connection
-            # (the catalog recalls records) with the thread that ingests; reading needs neither
-            reader = Archive(self.archive.config)
-            watches = watch_all(reader, today, stop=self.stop)
-            if not self.stop.is_set():
-                write_alert(self.state_dir, watches, today, self.within)
-        except Exception:
-            log.exception("daily due-date and warning check failed")
+    def _check(self) -> None:
+        today = date.today()
+        # an archive of its own in this thread: the pipeline's shares caches and a SQLite connection
+        # (the catalog recalls records) with the thread that ingests; reading needs neither
+        reader = Archive(self.archive.config)
+        watches = watch_all(reader, today, stop=self.stop)
+        if not self.stop.is_set():
+            write_alert(self.state_dir, watches, today, self.within)
