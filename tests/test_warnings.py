@@ -31,8 +31,8 @@ def licences(old: dict, new: dict, review: bool = False):
             doc("documents/营业执照.pdf", "business_licence", version="v2", review=review, **(LICENCE | new)))
 
 
-def audit(opinion: str, year: int = 2024):
-    return doc(f"documents/审计报告_{year}.pdf", "audit_report", year=year, opinion=opinion, company_name="甲公司")
+def audit(opinion: str, year: int = 2024, **kw):
+    return doc(f"documents/审计报告_{year}.pdf", "audit_report", year=year, opinion=opinion, company_name="甲公司", **kw)
 
 
 def tax(amounts: dict[int, float]):
@@ -60,6 +60,8 @@ CASES = [
     ("audit_opinion_modified", [audit("qualified")], True, 2024),
     ("audit_opinion_modified", [audit("disclaimer")], True, 2024),
     ("audit_opinion_modified", [audit("standard")], False, None),
+    ("audit_opinion_modified", [audit("qualified", review=True)], False, None),  # a doubtful reading waits
+    ("audit_opinion_modified", [audit("qualified", review=True, confirmed_by="hegui")], True, 2024),
     ("audit_opinion_emphasis", [audit("emphasis")], True, 2024),
     ("audit_opinion_emphasis", [audit("qualified")], False, None),
     ("legal_rep_changed", licences({}, {"legal_rep": "李四"}), True, None),

@@ -100,11 +100,12 @@ class _Blank(dict):
         return ""
 
 
-def _opinion_hits(rule: Rule, docs: list) -> list[dict]:
+def _opinion_hits(rule: Rule, docs: list, review_below: float) -> list[dict]:
+    """Audit reports in force whose opinion is one of the rule's, read surely or settled by a person."""
     out = []
     for d in docs:
         opinion = (d.fields or {}).get("opinion")
-        if d.doc_type == AUDIT and opinion in rule.opinions:
+        if d.doc_type == AUDIT and opinion in rule.opinions and _settled_or_sure(d, review_below):
             year = _year((d.fields or {}).get("year"))
             out.append(_warning(rule, year, opinion, list(rule.opinions), [d.path],
                                 {"year": year if year is not None else "", "value": OPINION_ZH.get(opinion, opinion)}))
@@ -174,7 +175,7 @@ def raise_warnings(snap, series: finance.Series, due_entries: list[dict], review
         if rule.kind == "threshold":
             out += _threshold_hits(rule, series)
         elif rule.kind == "opinion":
-            out += _opinion_hits(rule, docs)
+            out += _opinion_hits(rule, docs, review_below)
         elif rule.kind == "licence_change":
             out += _licence_hits(rule, pair)
         else:
