@@ -100,5 +100,8 @@ def test_dossier_due_lists_by_date_with_days_left(watched):
     assert statements["date"] == f"{YEAR + 2}-05-31"
     assert statements["days_left"] == (date(YEAR + 2, 5, 31) - date(2026, 12, 20)).days
     assert dossier_cli(cfg.home, "due", "--within", "-1").returncode == 2  # bad usage
+    status = json.loads(dossier_cli(cfg.home, "status", "--as-of", "2026-12-20", "--json").stdout)["clients"][0]
+    first = min((r for r in rows["due"] if r["kind"] != "withheld"), key=lambda r: r["date"])
+    assert status["next_due"] == {k: first[k] for k in ("item", "name", "kind", "path", "date")}
     plain = dossier_cli(cfg.home, "due", "--within", "3650", "--as-of", "2026-12-20").stdout
     assert "资产负债表应报送" in plain and co.name in plain

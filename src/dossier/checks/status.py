@@ -69,7 +69,7 @@ def client_status(snap: Snapshot, as_of: date | None = None) -> dict:
         "items": [i.to_json() for i in items],
         "reevaluate": again,
         "reevaluate_reasons": reasons,
-        "next_due": next_due(snap, items, date.today()),
+        "next_due": next_due(snap, items, as_of or date.today()),
     }
 
 
