@@ -10,7 +10,9 @@ from datetime import date
 
 from dossier.archive import Snapshot
 from dossier.checks.checklist import case_from, evaluate
+from dossier.checks import due
 from dossier.checks.facts import STATUS_ZH, Case, DocFacts, ItemStatus, is_complete
+from dossier.checks.monitor import opened_date, reevaluate_of
 from dossier.rules import load_checklist
 
 PRODUCT_ZH = {
@@ -38,9 +40,6 @@ def assess(snap: Snapshot, as_of: date | None = None) -> tuple[Case, date, list[
 
 def next_due(snap: Snapshot, items: list[ItemStatus], today: date) -> dict | None:
     """The earliest dated obligation (``checks.due``) other than documents asked for and not sent."""
-    from dossier.checks import due
-    from dossier.checks.monitor import opened_date
-
     entries = [e for e in due.obligations([d for d in snap.documents if d.in_force], items, today, opened_date(snap))
                if e["kind"] != "withheld"]
     return min(entries, key=lambda e: e["date"], default=None)
@@ -48,8 +47,6 @@ def next_due(snap: Snapshot, items: list[ItemStatus], today: date) -> dict | Non
 
 def client_status(snap: Snapshot, as_of: date | None = None) -> dict:
     """One client of `dossier status --json` (a stable interface: keys are a contract)."""
-    from dossier.checks.monitor import reevaluate_of
-
     case, when, items = assess(snap, as_of)
     again, reasons = reevaluate_of(snap)
     return {
