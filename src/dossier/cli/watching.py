@@ -62,7 +62,7 @@ def due(obj: Ctx, within: int | None, client: str | None, today: date | None, as
 def warnings_(obj: Ctx, client: str | None, today: date | None, as_json: bool) -> None:
     """预警信号：按 warnings.toml 的规则，从财务报表比率、审计意见、营业执照变更、纳税和资料提供情况中
     找出须关注或预警的事项，并判断是否需要重新评估（第二十条）。"""
-    from dossier.checks.finance import RATIOS, show_value
+    from dossier.checks import monitor
 
     obj.use_rules()
     today = today or date.today()
@@ -75,15 +75,9 @@ def warnings_(obj: Ctx, client: str | None, today: date | None, as_json: bool) -
     for w in watches:
         mark = "【需重新评估】" if w["reevaluate"] else ""
         click.echo(f"{w['client']}  {w['name']}  {w['credit_code'] or '（未识别信用代码）'}  {w['version']}  {mark}")
-        years = sorted(w["analysis"])
-        for y in years:
-            cells = []
-            for name, d in RATIOS.items():
-                a = w["analysis"][y][name]
-                shown = show_value(a["value"], d.unit) if a["state"] == "ok" else \
-                    {"missing": "缺数据", "review": "待复核", "not_applicable": "不适用"}[a["state"]]
-                cells.append(f"{d.zh} {shown}")
-            click.echo(f"    {y} 年：" + "，".join(cells))
+        years, rows = monitor.ratio_table(w, years=len(w["analysis"]))
+        for i, y in enumerate(years):
+            click.echo(f"    {y} 年：" + "，".join(f"{r['zh']} {r['cells'][i]['text']}" for r in rows))
         if not years:
             click.echo("    没有可分析的财务报表。")
         for x in w["warnings"]:

@@ -229,18 +229,11 @@ def completeness_summary(items: list[dict]) -> dict:
     }
 
 
-def _series(watch: dict, years: list[str], field: str) -> list[float | None]:
+def _series(watch: dict, section: str, years: list[str], key: str) -> list[float | None]:
+    """Values of ``key`` per year from the watch's ``statements`` or ``analysis`` (None when missing)."""
     out = []
     for year in years:
-        fig = ((watch.get("statements") or {}).get(year) or {}).get(field) or {}
-        out.append(fig.get("value") if fig.get("state") in ("ok", "review") else None)
-    return out
-
-
-def _ratio_series(watch: dict, years: list[str], key: str) -> list[float | None]:
-    out = []
-    for year in years:
-        entry = ((watch.get("analysis") or {}).get(year) or {}).get(key) or {}
+        entry = ((watch.get(section) or {}).get(year) or {}).get(key) or {}
         out.append(entry.get("value") if entry.get("state") in ("ok", "review") else None)
     return out
 
@@ -299,9 +292,10 @@ def evaluation_context(watch: dict, case: dict, items: list[dict], *, version: s
     }
     ctx = clean(ctx)
     if charts:
-        ctx["chart_revenue"] = revenue_chart(years, _series(watch, years, "revenue"), _series(watch, years, "net_profit"))
-        ctx["chart_ratios"] = ratio_chart(years, _ratio_series(watch, years, "debt_ratio"),
-                                          _ratio_series(watch, years, "current_ratio"),
+        ctx["chart_revenue"] = revenue_chart(years, _series(watch, "statements", years, "revenue"),
+                                           _series(watch, "statements", years, "net_profit"))
+        ctx["chart_ratios"] = ratio_chart(years, _series(watch, "analysis", years, "debt_ratio"),
+                                          _series(watch, "analysis", years, "current_ratio"),
                                           debt_limit=_threshold(watch, "debt_ratio"),
                                           current_floor=_threshold(watch, "current_ratio"))
     return ctx
