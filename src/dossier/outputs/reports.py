@@ -37,6 +37,7 @@ from dossier.outputs.sandbox import environment
 from dossier.files import install_missing
 from dossier.outputs import evaluation, monitoring
 from dossier.outputs.charts import Picture
+from dossier.outputs.docx_template import normalise_zip, template_class
 from dossier.outputs.report_values import (
     DASH,
     amount_pair,
@@ -283,7 +284,6 @@ def sample_context(template: str) -> dict:
 
 #: Core-property date when the context carries none (same epoch as the zip entries).
 EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 # -- template files -------------------------------------------------------------------------
@@ -311,85 +311,6 @@ def install_defaults(templates_dir: Path) -> list[Path]:
 
 
 # -- rendering ------------------------------------------------------------------------------
-
-def template_class():
-    """docxtpl's DocxTemplate with the project's overrides (imported lazily: python-docx is slow to import)."""
-    from docxtpl import DocxTemplate  # imported lazily: python-docx is slow to import
-
-    class Template(DocxTemplate):
-        def render_properties(self, context, jinja_env=None):
-            # Core properties are plain strings that python-docx escapes itself: render them
-            # without autoescape (still sandboxed), or "<&>" would end up as "&lt;&amp;&gt;".
-            super().render_properties(context, environment(autoescape=False))
-
-        # The two overrides below give exactly docxtpl's result, in time that no longer grows with
-        # the rows of a table (the archive index lists every document of a dossier).
-        def resolve_listing(self, xml):
-            # docxtpl rewrites \t \a \n \f inside the runs of each paragraph, with regular
-            # expressions run per paragraph and per run; a paragraph without any of them comes out
-            # as it went in, so only the paragraphs that hold one go through docxtpl.
-            if _LISTING.search(xml) is None:
-                return xml
-            resolve = super().resolve_listing
-            return _PARAGRAPH.sub(lambda m: resolve(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml)
-
-        def fix_tables(self, xml):
-            # docxtpl widens or narrows a table's grid when a loop made rows with more (or fewer)
-            # cells than it has columns; it only reads the tree otherwise. Check that cheaply and
-            # leave the rare table that needs it to docxtpl itself.
-            tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-            try:
-                if not _grids_need_fixing(tree):
-                    return tree
-            except Exception:  # docxtpl reports whatever is wrong with the table
-                pass
-            return super().fix_tables(xml)
-
-    return Template
-
-
-_LISTING = re.compile("[\t\a\n\f]")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
-
-
-def _grids_need_fixing(tree) -> bool:
-    """Whether docxtpl's ``fix_tables`` would change a table of ``tree`` (same rules, read only)."""
-    ns = "{" + tree.nsmap["w"] + "}"
-    tr, tc, tc_pr, grid_span = ns + "tr", ns + "tc", ns + "tcPr", ns + "gridSpan"
-    for table in tree.iter(ns + "tbl"):
-        columns = len(table.find(ns + "tblGrid").findall(ns + "gridCol"))
-        widest = 0
-        for row in table.iter(tr):
-            cells = row.findall(tc)
-            if len(cells) > columns:
-                return True  # a loop made a row wider than the grid: columns are added
-            if next(row.iter(grid_span), None) is None:
-                span = len(cells)  # (a span is always read: a bad one fails here as in docxtpl)
-            else:
-                span = 0
-                for cell in cells:
-                    props = cell.find(tc_pr)
-                    found = None if props is None else props.find(grid_span)
-                    span += 1 if found is None else int(found.get(ns + "val"))
-            widest = max(widest, span)
-        if widest < columns:
-            return True  # every row is narrower than the grid: columns are removed
-    return False
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip (docx) with its entries in the same order, each dated 1980-01-01 with fixed
-    attributes, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
-
 
 def _document_datetime(context: dict) -> datetime:
     iso = iso_date(context.get("document_date"))
@@ -439,7 +360,7 @@ def render_file(path: Path, context: dict, *, cleaned: bool = False) -> bytes:
         props.last_printed = when
     buf = io.BytesIO()
     doc.save(buf)
-    return normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue(), doc.spliced)
 
 
 def inline_images(doc, pictures: dict[str, Picture]) -> dict:

@@ -1,0 +1,148 @@
+"""The rendered body written as it came out of Jinja (outputs/docx_template.py) is docxtpl's document.
+
+Each render below is made twice: as the pipeline makes it, and with docxtpl's own last steps (recover-mode parse,
+``map_tree``, python-docx serialising the tree). Every zip entry but the body part must be the same bytes, and
+the body part the same XML (C14N 2.0). The templates are the packaged four, with their sample data and with a
+long hostile index, and three a user might make in Word: laid out differently, with a column loop (its grid
+needs fixing) and with a condition that cuts a table apart (the render is not well-formed XML)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from dossier.outputs import docx_template, reports
+from dossier.outputs.reports import INDEX, TEMPLATES
+
+HOSTILE = ["引号\"和'单引号'", "<w:tc>不是单元格</w:tc>", "&amp; 已转义", "制表\t符", "两\n行", "]]>", "{{ 不是变量 }}",
+           "𠀋生僻字", "\u200b零宽", "\x0b控制\x01字符"]
+
+
+def _docxtpl_class():
+    """The project's template class with docxtpl's own parse, tree move and serialisation."""
+    class Plain(docx_template.template_class()):
+        def fix_tables(self, xml):
+            return DocxTemplate.fix_tables(self, xml)
+
+        def fix_docpr_ids(self, tree):
+            DocxTemplate.fix_docpr_ids(self, tree)
+
+        def map_tree(self, tree):
+            DocxTemplate.map_tree(self, tree)
+
+    return Plain
+
+
+def _both(monkeypatch, path, context) -> tuple[bytes, bytes]:
+    ours = reports.render_file(path, context)
+    with monkeypatch.context() as m:
+        m.setattr(reports, "template_class", _docxtpl_class)
+        theirs = reports.render_file(path, context)
+    return ours, theirs
+
+
+def _assert_same_document(ours: bytes, theirs: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(ours)) as a, zipfile.ZipFile(io.BytesIO(theirs)) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            x, y = a.read(name), b.read(name)
+            if name == "word/document.xml":
+                assert etree.canonicalize(x.decode("utf-8")) == etree.canonicalize(y.decode("utf-8"))
+            else:
+                assert x == y, name
+
+
+def _spliced(path, context) -> dict:
+    doc = docx_template.template_class()(io.BytesIO(path.read_bytes()))
+    doc.render(reports.clean(context), jinja_env=reports.environment(), autoescape=True)
+    return doc.spliced
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_packaged_templates_render_as_docxtpl_does(monkeypatch, name):
+    path = reports.default_template(name)
+    ours, theirs = _both(monkeypatch, path, reports.sample_context(name))
+    _assert_same_document(ours, theirs)
+
+
+def test_long_hostile_index_is_spliced_and_same_as_docxtpl(monkeypatch):
+    rows = [{"number": i, "archival_code": f"客户-{i:04d}", "doc_no": HOSTILE[i % len(HOSTILE)],
+             "responsible": "某某有限公司", "title": HOSTILE[(i + 3) % len(HOSTILE)], "date": "2026-10-12",
+             "pages": i, "remark": HOSTILE[(i + 7) % len(HOSTILE)]} for i in range(1, 301)]
+    context = reports.index_context({"client": "客户", "name": "某某<&>有限公司"}, "v9", rows, version_date="2026-10-12")
+    path = reports.default_template(INDEX)
+    assert "word/document.xml" in _spliced(path, context)  # the shortcut is taken for the index
+    ours, theirs = _both(monkeypatch, path, context)
+    _assert_same_document(ours, theirs)
+    text = zipfile.ZipFile(io.BytesIO(ours)).read("word/document.xml").decode("utf-8")
+    assert "dossier-rendered-body" not in text and text.count("<w:body") == 1
+    assert "&lt;w:tc&gt;不是单元格&lt;/w:tc&gt;" in text  # values stay text
+    assert reports.render_file(path, context) == ours  # deterministic
+
+
+def _user_template(tmp_path, body) -> Path:
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "{{ client_name }} 第 {{ version }} 版"
+    body(doc)
+    path = tmp_path / "用户模板.docx"
+    doc.save(path)
+    return path
+
+
+def _user_context() -> dict:
+    rows = [{"no": i, "title": HOSTILE[i % len(HOSTILE)], "pages": i, "cols": ["甲", "乙", "丙", "丁", "戊"][: 1 + i % 5]}
+            for i in range(1, 41)]
+    return {"client_name": "某某<&>公司", "version": "v2", "documents": rows, "total": len(rows), "flag": False}
+
+
+def test_user_copy_laid_out_differently(monkeypatch, tmp_path):
+    def body(doc):
+        doc.add_paragraph("归档目录（共 {{ total }} 件）")
+        table = doc.add_table(rows=4, cols=3)
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text, table.rows[0].cells[2].text = "题名", "件号", "页"
+        table.rows[1].cells[0].text = "{%tr for d in documents %}"
+        table.rows[2].cells[0].text = "{{ d.title }}"
+        table.rows[2].cells[1].text = "{{ d.no }}{% if d.pages > 20 %}（长）{% endif %}"
+        table.rows[2].cells[2].text = "{{ d.pages }}"
+        table.rows[3].cells[0].text = "{%tr endfor %}"
+        doc.add_paragraph("{%p for d in documents %}")
+        doc.add_paragraph("{{ loop.index }}. {{ d.title }}")
+        doc.add_paragraph("{%p endfor %}")
+
+    path = _user_template(tmp_path, body)
+    assert "word/document.xml" in _spliced(path, _user_context())
+    ours, theirs = _both(monkeypatch, path, _user_context())
+    _assert_same_document(ours, theirs)
+
+
+def test_user_copy_whose_grid_docxtpl_fixes(monkeypatch, tmp_path):
+    def body(doc):
+        table = doc.add_table(rows=3, cols=4)  # rows of 2 to 6 cells: docxtpl widens the grid
+        table.rows[0].cells[0].text = "{%tr for d in documents %}"
+        row = table.rows[1].cells
+        row[0].text, row[1].text, row[2].text, row[3].text = "{{ d.no }}", "{%tc for c in d.cols %}", "{{ c }}", "{%tc endfor %}"
+        table.rows[2].cells[0].text = "{%tr endfor %}"
+
+    path = _user_template(tmp_path, body)
+    assert _spliced(path, _user_context()) == {}  # left to docxtpl
+    ours, theirs = _both(monkeypatch, path, _user_context())
+    _assert_same_document(ours, theirs)
+
+
+def test_user_copy_whose_render_is_not_well_formed(monkeypatch, tmp_path):
+    def body(doc):
+        table = doc.add_table(rows=2, cols=2)
+        table.rows[0].cells[0].text = "{% if flag %}开始"
+        table.rows[1].cells[1].text = "结束{% endif %}"
+        doc.add_paragraph("{{ client_name }}")
+
+    path = _user_template(tmp_path, body)
+    assert _spliced(path, _user_context()) == {}  # docxtpl's recover-mode parse decides
+    ours, theirs = _both(monkeypatch, path, _user_context())
+    _assert_same_document(ours, theirs)
