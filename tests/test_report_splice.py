@@ -21,12 +21,15 @@ from dossier.outputs import docx_template, reports
 from dossier.outputs.reports import INDEX, TEMPLATES
 
 HOSTILE = ["引号\"和'单引号'", "<w:tc>不是单元格</w:tc>", "&amp; 已转义", "制表\t符", "两\n行", "]]>", "{{ 不是变量 }}",
-           "𠀋生僻字", "\u200b零宽", "\x0b控制\x01字符"]
+           "𠀋生僻字", "\u200b零宽", "\x0b控制\x01字符", "{_{ 不是标签 }_}", "\ue000私用区\ue001"]
 
 
 def _docxtpl_class():
-    """The project's template class with docxtpl's own parse, tree move and serialisation."""
+    """The project's template class with docxtpl's own Jinja render, parse, tree move and serialisation."""
     class Plain(docx_template.template_class()):
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+            return DocxTemplate.render_xml_part(self, src_xml, part, context, jinja_env)
+
         def fix_tables(self, xml):
             return DocxTemplate.fix_tables(self, xml)
 
@@ -58,10 +61,18 @@ def _assert_same_document(ours: bytes, theirs: bytes) -> None:
                 assert x == y, name
 
 
-def _spliced(path, context) -> dict:
+def _rendered(path, context):
     doc = docx_template.template_class()(io.BytesIO(path.read_bytes()))
     doc.render(reports.clean(context), jinja_env=reports.environment(), autoescape=True)
-    return doc.spliced
+    return doc
+
+
+def _spliced(path, context) -> dict:
+    return _rendered(path, context).spliced
+
+
+def _stamped(path, context) -> bool:
+    return _rendered(path, context)._stamped is not None
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
@@ -77,7 +88,8 @@ def test_long_hostile_index_is_spliced_and_same_as_docxtpl(monkeypatch):
              "pages": i, "remark": HOSTILE[(i + 7) % len(HOSTILE)]} for i in range(1, 301)]
     context = reports.index_context({"client": "客户", "name": "某某<&>有限公司"}, "v9", rows, version_date="2026-10-12")
     path = reports.default_template(INDEX)
-    assert "word/document.xml" in _spliced(path, context)  # the shortcut is taken for the index
+    assert "word/document.xml" in _spliced(path, context)  # the shortcuts are taken for the index
+    assert _stamped(path, context)
     ours, theirs = _both(monkeypatch, path, context)
     _assert_same_document(ours, theirs)
     text = zipfile.ZipFile(io.BytesIO(ours)).read("word/document.xml").decode("utf-8")
@@ -146,3 +158,61 @@ def test_user_copy_whose_render_is_not_well_formed(monkeypatch, tmp_path):
     assert _spliced(path, _user_context()) == {}  # docxtpl's recover-mode parse decides
     ours, theirs = _both(monkeypatch, path, _user_context())
     _assert_same_document(ours, theirs)
+
+
+def _simple_loops(doc):
+    table = doc.add_table(rows=4, cols=3)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text, table.rows[0].cells[2].text = "件号", "题名", "页数"
+    table.rows[1].cells[0].text = "{%tr for d in documents %}"
+    table.rows[2].cells[0].text = "{{ d.no }}"
+    table.rows[2].cells[1].text = "{{d.title}}"
+    table.rows[2].cells[2].text = "第 {{ d.pages }} 页"
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph("{%p for r in documents %}")
+    doc.add_paragraph("{{ r.title }}（{{ r.pages }} 页）")
+    doc.add_paragraph("{%p endfor %}")
+
+
+def test_user_copy_with_simple_loops_is_stamped(monkeypatch, tmp_path):
+    path = _user_template(tmp_path, _simple_loops)
+    assert _stamped(path, _user_context()) and "word/document.xml" in _spliced(path, _user_context())
+    ours, theirs = _both(monkeypatch, path, _user_context())
+    _assert_same_document(ours, theirs)
+
+
+def test_simple_loop_inside_a_condition_is_left_to_jinja(monkeypatch, tmp_path):
+    def body(doc):
+        doc.add_paragraph("{%p if flag %}")
+        _simple_loops(doc)
+        doc.add_paragraph("{%p endif %}")
+        doc.add_paragraph("完")
+
+    path = _user_template(tmp_path, body)
+    assert not _stamped(path, _user_context())
+    ours, theirs = _both(monkeypatch, path, _user_context())
+    _assert_same_document(ours, theirs)
+
+
+def _outcome(path, context, cls=None):
+    """The bytes a render gives, or the class of the exception it raises."""
+    with pytest.MonkeyPatch.context() as m:
+        if cls is not None:
+            m.setattr(reports, "template_class", cls)
+        try:
+            return reports.render_file(path, context)
+        except Exception as exc:  # noqa: BLE001 - compared between the two renderers
+            return type(exc)
+
+
+@pytest.mark.parametrize("rows", [
+    [{"no": 1, "title": "甲"}],                  # a field the loop shows is missing: Jinja says which
+    [{"no": 1, "title": "甲", "pages": 2}, "乙"],  # an item that is not a mapping
+])
+def test_unusual_items_are_left_to_jinja(tmp_path, rows):
+    path = _user_template(tmp_path, _simple_loops)
+    context = {**_user_context(), "documents": rows}
+    ours, theirs = _outcome(path, context), _outcome(path, context, _docxtpl_class)
+    if isinstance(ours, bytes):
+        _assert_same_document(ours, theirs)
+    else:
+        assert ours is theirs

@@ -13,6 +13,12 @@ result is the same XML as docxtpl's (tests compare the canonical form on every p
 copy laid out differently and on hostile text); only the spelling of a few escapes may differ (``&#34;``
 where lxml writes ``"``). Anything else (a malformed render, a grid to fix, pictures) goes through docxtpl
 unchanged.
+
+A loop over table rows or paragraphs whose body only shows fields of its item (``{{ d.title }}``, as in the
+archive index) is not run through Jinja at all: each row is the loop's body with the item's values escaped
+as Jinja escapes them (``markupsafe.escape``). The rest of the template is rendered by Jinja around a
+marker, and the body with one stamped row is what is parsed and checked; the rows are copies of that one
+row with other escaped text, so the whole body is well-formed and needs no grid fix exactly when it does.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import re
 import zipfile
 
 from lxml import etree
+from markupsafe import Markup, escape
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: Stands where the rendered body goes; a comment cannot occur inside the document element's own markup.
@@ -29,6 +36,18 @@ BODY_MARK = "dossier-rendered-body-8f3c"
 _LISTING = re.compile("[\t\a\n\f]")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _DRAWING_ID = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+#: A loop of whole rows or paragraphs (docxtpl's ``{%tr for %}``, ``{%p for %}``), and what its body may show.
+_LOOP = re.compile(r"\{%\s*for\s+(\w+)\s+in\s+(\w+)\s*%\}(<w:(?:tr|p)[ >].*?</w:(?:tr|p)>)\{%\s*endfor\s*%\}",
+                   re.DOTALL)
+_FIELD = re.compile(r"\{\{\s*(\w+)\.(\w+)\s*\}\}")
+_TAG = re.compile(r"\{[{%#]")
+_TAG_WORD = re.compile(r"\{%-?\s*(\w+)")
+#: Tags that cannot rebind a loop's sequence (``set``, ``with``, macros, includes... could).
+_PLAIN_TAGS = frozenset({"for", "endfor", "if", "elif", "else", "endif"})
+#: XML 1.0 forbids these characters (the context is cleaned of them; a stamped value is checked anyway).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LOOP_NAME = re.compile(r"\{%-?\s*for\s+(\w+)")
+_ELEMENT = re.compile(r"<(/?)[\w:.-]+(?:\s[^>]*?)?(/?)>")
 
 
 def template_class():
@@ -40,11 +59,39 @@ def template_class():
 
     class Template(DocxTemplate):
         spliced: dict[str, bytes]
+        _rendered_body: bytes | None = None  # the body written as rendered (see fix_tables)
+        _stamped: tuple[str, str] | None = None  # (body with every row, body with one row per loop)
 
         def render_init(self):
             super().render_init()
             self.spliced = {}
             self._rendered_body = None
+            self._stamped = None
+
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+            plan = _row_plan(src_xml, context) if part is self.docx._part else None
+            if plan is None:
+                return super().render_xml_part(src_xml, part, context, jinja_env)
+            source, loops = plan
+            marks = {var: f"\ue000{var}\ue001" for var, *_ in loops}  # private-use characters: in no template
+            around = super().render_xml_part(source, part, {**context, **{v: Markup(m) for v, m in marks.items()}},
+                                             jinja_env)
+            full, one = around, around
+            for var, body, _name, items in loops:
+                rows = _stamp(body, items)
+                if around.count(marks[var]) != 1 or _NOT_XML.search(rows[0]) or _NOT_XML.search("".join(rows)):
+                    # a loop inside a condition or another loop, or a value XML forbids: Jinja and docxtpl decide
+                    return super().render_xml_part(src_xml, part, context, jinja_env)
+                # docxtpl's steps after Jinja work per paragraph, and rows hold whole ones: all rows at once
+                full = full.replace(marks[var], self._post("".join(rows)))
+                one = one.replace(marks[var], self._post(rows[0]))
+            self._stamped = (full, one)
+            return one  # what fix_tables parses and checks; the body written is ``full``
+
+        def _post(self, xml):
+            # docxtpl's steps after Jinja (render_xml_part), on stamped rows
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+            return self.resolve_listing(xml)
 
         def render_properties(self, context, jinja_env=None):
             # Core properties are plain strings that python-docx escapes itself: render them
@@ -64,20 +111,25 @@ def template_class():
         def fix_tables(self, xml):
             # docxtpl widens or narrows a table's grid when a loop made rows with more (or fewer)
             # cells than it has columns; it only reads the tree otherwise. Check that cheaply and
-            # leave the rare table that needs it to docxtpl itself.
+            # leave the rare table that needs it to docxtpl itself. Stamped rows are copies of the one
+            # checked here (same cells, other escaped text): what holds for it holds for all of them.
+            full = xml if self._stamped is None else self._stamped[0]
             data = xml.encode("utf-8")  # (lxml parses UTF-8 bytes twice as fast as a str)
             try:
                 tree, strict = etree.fromstring(data), True
             except etree.XMLSyntaxError:  # docxtpl's recover-mode parse decides what the render becomes
+                if self._stamped is not None:
+                    return super().fix_tables(full)
                 tree, strict = etree.fromstring(data, parser=etree.XMLParser(recover=True)), False
             try:
                 if _grids_need_fixing(tree):
-                    return super().fix_tables(xml)
+                    return super().fix_tables(full)
             except Exception:  # docxtpl reports whatever is wrong with the table
-                return super().fix_tables(xml)
+                return super().fix_tables(full)
             if strict and next(tree.iter(_DRAWING_ID), None) is None:
-                self._rendered_body = data
-            return tree
+                self._rendered_body = data if self._stamped is None else full.encode("utf-8")
+                return tree
+            return tree if self._stamped is None else super().fix_tables(full)
 
         def fix_docpr_ids(self, tree):
             if self._rendered_body is None:  # a spliced body holds no drawing: nothing to renumber
@@ -91,6 +143,65 @@ def template_class():
             self.spliced[str(self.docx.part.partname).lstrip("/")] = self._rendered_body
 
     return Template
+
+
+def _row_plan(source: str, context: dict):
+    """The simple loops of a body's Jinja source, and the source with a variable in place of each. None when
+    the source has a tag that could rebind a sequence, a loop is not simple, or its items are not mappings
+    holding every field it shows: Jinja then runs the whole source (and says what is wrong)."""
+    if any(word not in _PLAIN_TAGS for word in _TAG_WORD.findall(source)):
+        return None
+    loops, parts, last = [], [], 0
+    for m in _LOOP.finditer(source):
+        name, seq, body = m.groups()
+        items = context.get(seq)
+        if not isinstance(items, list) or not items or _TAG.search(_FIELD.sub("", body)) or not _balanced(body):
+            return None
+        fields = set()
+        for found in _FIELD.finditer(body):
+            if found.group(1) != name or hasattr(dict, found.group(2)):  # d.items would be the method
+                return None
+            fields.add(found.group(2))
+        if not all(type(item) is dict and fields <= item.keys() for item in items):
+            return None
+        var = f"__dossier_rows_{len(loops)}__"
+        parts += [source[last:m.start()], "{{ " + var + " }}"]
+        loops.append((var, body, name, items))
+        last = m.end()
+    if not loops or set(_LOOP_NAME.findall(source)) & {seq for *_, seq in _loop_sequences(source)}:
+        return None  # a loop's item named like a stamped sequence could shadow it
+    return "".join(parts) + source[last:], loops
+
+
+def _loop_sequences(source: str) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in _LOOP.finditer(source)]
+
+
+def _balanced(body: str) -> bool:
+    """Whether a loop body's markup closes every element it opens (so each copy leaves the parser where it
+    found it). Only elements: a comment, CDATA or processing instruction makes it unknown."""
+    depth = 0
+    for closing, empty in _ELEMENT.findall(body):
+        if closing:
+            depth -= 1
+            if depth < 0:
+                return False
+        elif not empty:
+            depth += 1
+    return depth == 0 and "<!" not in body and "<?" not in body
+
+
+def _stamp(body: str, items: list[dict]) -> list[str]:
+    """A loop's body for each item, as Jinja renders each ``{{ d.field }}`` with autoescape."""
+    pieces = _FIELD.split(body)  # literal, (name, field, literal)...
+    literals, fields = pieces[0::3], pieces[2::3]
+    rows = []
+    for item in items:
+        out = [literals[0]]
+        for field, literal in zip(fields, literals[1:]):
+            out += (escape(item[field]), literal)
+        rows.append("".join(out))
+    return rows
 
 
 def _grids_need_fixing(tree) -> bool:
