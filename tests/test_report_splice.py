@@ -216,3 +216,17 @@ def test_unusual_items_are_left_to_jinja(tmp_path, rows):
         _assert_same_document(ours, theirs)
     else:
         assert ours is theirs
+
+
+def test_a_value_xml_forbids_is_left_to_docxtpl(tmp_path):
+    """Contexts are cleaned before rendering; one that is not still renders as docxtpl renders it."""
+    path = _user_template(tmp_path, _simple_loops)
+    context = {**_user_context(), "documents": [{"no": 1, "title": "坏\x01字", "pages": 2}]}
+    doc = docx_template.template_class()(io.BytesIO(path.read_bytes()))
+    doc.render(context, jinja_env=reports.environment(), autoescape=True)
+    assert doc._stamped is None
+    with pytest.MonkeyPatch.context() as m:
+        ours = reports.render_file(path, context, cleaned=True)
+        m.setattr(reports, "template_class", _docxtpl_class)
+        theirs = reports.render_file(path, context, cleaned=True)
+    _assert_same_document(ours, theirs)

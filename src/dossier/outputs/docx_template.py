@@ -78,8 +78,8 @@ def template_class():
                                              jinja_env)
             full, one = around, around
             for var, body, _name, items in loops:
-                rows = _stamp(body, items)
-                if around.count(marks[var]) != 1 or _NOT_XML.search(rows[0]) or _NOT_XML.search("".join(rows)):
+                rows, values = _stamp(body, items)
+                if around.count(marks[var]) != 1 or _NOT_XML.search(values):
                     # a loop inside a condition or another loop, or a value XML forbids: Jinja and docxtpl decide
                     return super().render_xml_part(src_xml, part, context, jinja_env)
                 # docxtpl's steps after Jinja work per paragraph, and rows hold whole ones: all rows at once
@@ -191,17 +191,20 @@ def _balanced(body: str) -> bool:
     return depth == 0 and "<!" not in body and "<?" not in body
 
 
-def _stamp(body: str, items: list[dict]) -> list[str]:
-    """A loop's body for each item, as Jinja renders each ``{{ d.field }}`` with autoescape."""
+def _stamp(body: str, items: list[dict]) -> tuple[list[str], str]:
+    """A loop's body for each item, as Jinja renders each ``{{ d.field }}`` with autoescape; and every value
+    shown, joined (the body itself is the template's XML, so only values can hold what XML forbids)."""
     pieces = _FIELD.split(body)  # literal, (name, field, literal)...
     literals, fields = pieces[0::3], pieces[2::3]
-    rows = []
+    rows, values = [], []
     for item in items:
+        shown = [escape(item[field]) for field in fields]
+        values += shown
         out = [literals[0]]
-        for field, literal in zip(fields, literals[1:]):
-            out += (escape(item[field]), literal)
+        for value, literal in zip(shown, literals[1:]):
+            out += (value, literal)
         rows.append("".join(out))
-    return rows
+    return rows, "".join(values)
 
 
 def _grids_need_fixing(tree) -> bool:
