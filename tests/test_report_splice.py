@@ -230,3 +230,15 @@ def test_a_value_xml_forbids_is_left_to_docxtpl(tmp_path):
         m.setattr(reports, "template_class", _docxtpl_class)
         theirs = reports.render_file(path, context, cleaned=True)
     _assert_same_document(ours, theirs)
+
+
+def test_a_sequence_named_elsewhere_is_left_to_jinja(monkeypatch, tmp_path):
+    """``{{ documents|length }}`` (or anything else that names the loop's sequence) might change or rebind it."""
+    def body(doc):
+        doc.add_paragraph("共 {{ documents|length }} 件")
+        _simple_loops(doc)
+
+    path = _user_template(tmp_path, body)
+    assert not _stamped(path, _user_context())
+    ours, theirs = _both(monkeypatch, path, _user_context())
+    _assert_same_document(ours, theirs)

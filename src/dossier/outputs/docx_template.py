@@ -46,7 +46,10 @@ _TAG_WORD = re.compile(r"\{%-?\s*(\w+)")
 _PLAIN_TAGS = frozenset({"for", "endfor", "if", "elif", "else", "endif"})
 #: XML 1.0 forbids these characters (the context is cleaned of them; a stamped value is checked anyway).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LOOP_NAME = re.compile(r"\{%-?\s*for\s+(\w+)")
+_ANY_TAG = re.compile(r"\{[{%].*?[}%]\}", re.DOTALL)
+_WORD = re.compile(r"\w+")
+#: Values a stamped row may show: escaped exactly as Jinja escapes them, with no side effect.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _ELEMENT = re.compile(r"<(/?)[\w:.-]+(?:\s[^>]*?)?(/?)>")
 
 
@@ -162,19 +165,21 @@ def _row_plan(source: str, context: dict):
             if found.group(1) != name or hasattr(dict, found.group(2)):  # d.items would be the method
                 return None
             fields.add(found.group(2))
-        if not all(type(item) is dict and fields <= item.keys() for item in items):
+        if not all(type(item) is dict and fields <= item.keys() and all(type(item[f]) in _PLAIN for f in fields)
+                   for item in items):  # (an object such as an InlineImage renders with side effects: Jinja)
             return None
         var = f"__dossier_rows_{len(loops)}__"
         parts += [source[last:m.start()], "{{ " + var + " }}"]
         loops.append((var, body, name, items))
         last = m.end()
-    if not loops or set(_LOOP_NAME.findall(source)) & {seq for *_, seq in _loop_sequences(source)}:
-        return None  # a loop's item named like a stamped sequence could shadow it
-    return "".join(parts) + source[last:], loops
-
-
-def _loop_sequences(source: str) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in _LOOP.finditer(source)]
+    if not loops:
+        return None
+    rest = "".join(parts) + source[last:]
+    sequences = {m.group(2) for m in _LOOP.finditer(source)}
+    named = {word for tag in _ANY_TAG.findall(rest) for word in _WORD.findall(tag)}
+    if named & sequences:  # the rest of the template names a sequence: it might change it, or rebind it
+        return None
+    return rest, loops
 
 
 def _balanced(body: str) -> bool:
