@@ -225,12 +225,12 @@ class OcrWatch:
         orig_imap, orig_close = cls.imap, cls.close
         self._orig = {"imap": orig_imap, "close": orig_close}
 
-        def imap(pool, items):
+        def imap(pool, items, *args, **kwargs):  # the pool's own signature passes through
             items = list(items)
             start = time.perf_counter()
             first = True
             try:
-                for result in orig_imap(pool, items):
+                for result in orig_imap(pool, items, *args, **kwargs):
                     if first and watch.first_wait is None:
                         watch.first_wait = time.perf_counter() - start
                     first = False
