@@ -245,7 +245,7 @@ class VersionBuilder:
             os.rename(self._staged[digest], target)
         (obj / name).mkdir(parents=True, exist_ok=True)
         inventory.write_bytes(obj / name / "inventory.json", data)
-        inventory.write_bytes(obj / name / SIDECAR, sidecar_bytes(data))
+        inventory.write_bytes(obj / name / SIDECAR, sidecar_bytes(data, self._inventory_digest))
 
     def _commit_new(self, name: str, inv: dict) -> None:
         data = json_bytes(inv)
@@ -253,7 +253,7 @@ class VersionBuilder:
         obj = self._work / "object"
         self._build(obj, name, data)
         inventory.write_bytes(obj / "inventory.json", data)
-        inventory.write_bytes(obj / SIDECAR, sidecar_bytes(data))
+        inventory.write_bytes(obj / SIDECAR, sidecar_bytes(data, self._inventory_digest))
         inventory.write_bytes(obj / OBJECT_DECLARATION, b"ocfl_object_1.1\n")
         fsync_tree(obj)
         target = self._store.object_path(self.object_id)
@@ -268,7 +268,7 @@ class VersionBuilder:
         obj = self._store.object_path(self.object_id)
         self._build(self._work, name, data)
         inventory.write_bytes(self._work / "new-inventory", data)
-        inventory.write_bytes(self._work / "new-sidecar", sidecar_bytes(data))
+        inventory.write_bytes(self._work / "new-sidecar", sidecar_bytes(data, self._inventory_digest))
         for old in ("inventory.json", SIDECAR):  # kept for rollback; a hard link writes no data
             try:
                 os.link(obj / old, self._work / f"old-{old}")

@@ -120,9 +120,8 @@ def _canonical(value, newline: str, out: list[str]) -> None:
             kind = type(item)
             if kind is str:
                 parts.append(_encode_str(key) + ": " + _encode_str(item))
-            elif kind is list and item and all(type(v) is str for v in item):  # an inventory's digest: [paths]
-                parts.append(_encode_str(key) + ": [" + deeper[1:] + deeper.join(map(_encode_str, item))
-                             + inner + "]")
+            elif kind is list and item and (paths := _strings(item, deeper)) is not None:  # a digest: [paths]
+                parts.append(_encode_str(key) + ": [" + deeper[1:] + paths + inner + "]")
             else:
                 sub = [_encode_str(key), ": "]
                 _canonical(item, inner, sub)
@@ -157,8 +156,18 @@ def _canonical(value, newline: str, out: list[str]) -> None:
         out.append(text.replace("\n", newline) if "\n" in text else text)
 
 
-def sidecar_bytes(data: bytes) -> bytes:
-    return f"{hashlib.sha512(data).hexdigest()} inventory.json\n".encode("ascii")
+def _strings(items: list, separator: str) -> str | None:
+    """The items encoded and joined, when every one is a string (the C encoder refuses anything else,
+    and encodes a str subclass as json.dumps does); None otherwise."""
+    try:
+        return separator.join(map(_encode_str, items))
+    except TypeError:
+        return None
+
+
+def sidecar_bytes(data: bytes, digest: str | None = None) -> bytes:
+    """The sidecar of an inventory; ``digest``: its SHA-512 when already known."""
+    return f"{digest or hashlib.sha512(data).hexdigest()} inventory.json\n".encode("ascii")
 
 
 def utc_timestamp(created: datetime | None) -> str:
