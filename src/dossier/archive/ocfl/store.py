@@ -309,11 +309,11 @@ class StorageRoot:
             if self._known_consistent(object_id, name):
                 return actions
             key = self._identity(object_id)
-            root_inv, root_data, root_problems = load_inventory(obj)
+            root = root_inv, root_data, root_problems = load_inventory(obj)
             root_head = None
             if root_inv is not None and not root_problems:
                 root_head = int(root_inv["head"][1:])
-            v_inv, v_data, v_problems = load_inventory(obj / name)
+            v_inv, v_data, v_problems = _head_inventory(obj, name, root)
             v_ok = (v_inv is not None and not v_problems and v_inv["head"] == name
                     and v_inv["id"] == object_id)
             if v_ok and root_head == k and root_data == v_data:
@@ -360,3 +360,19 @@ class StorageRoot:
         if not obj.is_dir():
             raise ArchiveError(f"存档中没有对象 {object_id}（{obj}）。请检查客户编号。")
         return verify_object(obj, busy=lambda: self.committing(object_id))
+
+
+def _head_inventory(obj: Path, name: str, root: tuple) -> tuple:
+    """``load_inventory`` of the version directory ``name``: the root's own result when its inventory and
+    sidecar hold the root's bytes (a consistent object: parsed and checked once), else read afresh."""
+    inv, data, _problems = root
+    algorithm = inv.get("digestAlgorithm") if inv is not None else None
+    if data is not None and algorithm in inventory._ALGORITHMS:
+        side = f"inventory.json.{algorithm}"
+        try:
+            if ((obj / name / "inventory.json").read_bytes() == data
+                    and (obj / name / side).read_bytes() == (obj / side).read_bytes()):
+                return root
+        except OSError:  # missing or unreadable: load_inventory says which
+            pass
+    return load_inventory(obj / name)
