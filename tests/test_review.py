@@ -163,6 +163,47 @@ def test_wrong_type_corrected_reads_the_fields_of_the_right_type_and_renames(hom
     assert_objects_valid(home.home)
 
 
+def _in_force(pipe, client, doc_type):
+    return sorted(d.path for d in pipe.archive.head(client).documents
+                  if d.in_force and d.doc_type == doc_type)
+
+
+def test_a_correction_that_makes_a_second_of_a_kind_retires_the_older_one(home, pipe):
+    """Rules 第十二条: of one kind (here a year's sales report) the latest in force stays, as at intake."""
+    co = _company(14)
+    client = _ingest_client(home, co, [lambda f: samples.document_pdf("sales_report", co, f / "销量.pdf", year=YEAR)])
+    older = f"documents/销量情况_{YEAR}.pdf"
+    _letter(co)(home.inbox / co.short)  # a later delivery the machine could not type
+    ingest(home)
+    done = review.correct(pipe, client, "documents/说明.pdf", "客户补交的销售情况说明", doc_type="sales_report",
+                          values={"year": str(YEAR)})
+    assert not done.path.startswith("documents/历史/")
+    assert _in_force(pipe, client, "sales_report") == [done.path]
+    docs = {d.path: d for d in pipe.archive.head(client).documents}
+    retired = [p for p in docs if p.startswith("documents/历史/") and docs[p].doc_type == "sales_report"]
+    assert len(retired) == 1 and older not in docs
+    note = _notes(pipe, client)[done.note_path]
+    assert "第十二条" in note and older in note and retired[0] in note
+    assert _item(pipe, client, "sales_report").status == "ok"
+    assert_objects_valid(home.home)
+
+
+def test_a_correction_of_an_older_delivery_leaves_the_later_one_in_force(home, pipe):
+    co = _company(15)
+    client = _ingest_client(home, co, [_letter(co)])  # the letter came first
+    samples.document_pdf("sales_report", co, home.inbox / co.short / "销量.pdf", year=YEAR)
+    ingest(home)
+    later = f"documents/销量情况_{YEAR}.pdf"
+    done = review.correct(pipe, client, "documents/说明.pdf", "早先交来的销售情况说明", doc_type="sales_report",
+                          values={"year": str(YEAR)})
+    assert done.path.startswith("documents/历史/")  # corrected, and kept as history: the later one is in force
+    assert _in_force(pipe, client, "sales_report") == [later]
+    record = _record(pipe, client, done.path)
+    assert record["doc_type"] == "sales_report" and record["corrections"]
+    assert done.path in _notes(pipe, client)[done.note_path]
+    assert_objects_valid(home.home)
+
+
 # -- withdraw and move ----------------------------------------------------------------
 def test_withdrawal_keeps_the_document_in_history_with_the_note(home, pipe):
     co = _company(11)
@@ -200,6 +241,22 @@ def test_move_adds_the_original_to_the_other_client_and_retires_it_here(home, pi
     moved = _record(pipe, b.short, done.other["path"])
     assert moved["moved_from"]["client"] == a.short and moved["moved_from"]["path"] == path
     assert "实为 B" in _notes(pipe, a.short)[done.note_path] and "实为 B" in _notes(pipe, b.short)[done.other["note"]]
+    assert_objects_valid(home.home)
+
+
+def test_a_document_moved_in_retires_the_older_one_of_its_kind_there(home, pipe):
+    a, b = _company(12), _company(13)  # (as above: routing cannot tell whose the report is)
+    _ingest_client(home, a)
+    _ingest_client(home, b, [lambda f: samples.document_pdf("sales_report", b, f / "销量.pdf", year=YEAR)])
+    misfiled = samples.document_pdf("sales_report", b, home.inbox / a.short / "销量新.pdf", year=YEAR)
+    misfiled.write_bytes(misfiled.read_bytes() + b"% a later printout\n")  # other bytes, the same report
+    assert [o.client for o in ingest(home)] == [a.short]
+    path = f"documents/销量情况_{YEAR}.pdf"
+    done = review.move(pipe, a.short, path, b.short, "B 补交的销量情况误放入 A 的文件夹")
+    assert _in_force(pipe, b.short, "sales_report") == [done.other["path"]]
+    retired = [d for d in pipe.archive.head(b.short).documents if d.doc_type == "sales_report" and not d.in_force]
+    assert len(retired) == 1 and retired[0].path.startswith("documents/历史/")
+    assert "第十二条" in _notes(pipe, b.short)[done.other["note"]]
     assert_objects_valid(home.home)
 
 

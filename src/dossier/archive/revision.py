@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from dossier.archive import ocfl
-from dossier.archive.records import (DOCUMENTS, HISTORY, NOTES, Document, dumps, extracted_path, iso_utc)
+from dossier.archive.records import (DOCUMENTS, HISTORY, NOTES, Document, dumps, extracted_path, iso_utc,
+                                     supersede_key)
 from dossier.errors import UsageError
 from dossier.naming import name_key, safe_segment, unique_name
 
@@ -91,6 +92,28 @@ class Revision:
     def retire(self, path: str, since: str) -> str:
         return retire(self.builder, path, self.taken, since)
 
+    def supersede(self, path: str, doc_type: str | None, fields: dict, rules, arrival: str | None = None
+                  ) -> list[tuple[str, str]]:
+        """Rules 第十二条 for a document a person has just given its type or fields, or moved in (at ``path``
+        of the version being built; ``arrival``: the version it came in, None for this one). Of the documents
+        in force with the same supersede key, the one that came in last stays in force (on a tie, the one at
+        ``path``); the others move under 历史/, their names ending in the version they came in. Returns
+        (path, history path) of each one moved: the document at ``path`` too, when a later one stays."""
+        key = supersede_key(doc_type, fields, rules)
+        if key is None:
+            return []
+        rivals = sorted((_number(d.version), p, d.version) for p, d in self.base.items()
+                        if p.startswith(DOCUMENTS) and not p.startswith(HISTORY) and p != path
+                        and p in self.builder.state and d.record
+                        and supersede_key(d.doc_type, d.fields, rules) == key)
+        if not rivals:
+            return []
+        keep = rivals[-1][1] if rivals[-1][0] > _number(arrival) else path
+        out = [(p, self.retire(p, since)) for _, p, since in rivals if p != keep]
+        if keep != path:
+            out.append((path, self.retire(path, arrival or "本版")))
+        return out
+
     def add_original(self, name: str, source: Path) -> tuple[str, str]:
         """Store an original under documents/ (a unique name). Returns (logical path, sha512)."""
         logical = unique_name(DOCUMENTS + safe_segment(name), self.taken)
@@ -109,3 +132,8 @@ class Revision:
         self.builder.add_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
         self.taken.add(name_key(path))
         return path
+
+
+def _number(version: str | None) -> int:
+    """The number of a version name; None (the version being built) after every one."""
+    return int(version[1:]) if version else 1 << 62

@@ -140,6 +140,10 @@ def confirm(pipe, client: str, path: str, note: str | None = None, force: bool =
     return Decision(client, done["path"], version, done["note"])
 
 
+def _superseded_lines(moved: list[tuple[str, str]]) -> list[str]:
+    return [f"同类文件只保留最新一份（第十二条）：{old} 移入 {history}" for old, history in moved]
+
+
 def _type_name(doc_type: str | None) -> str:
     rules = load_doctypes()
     if doc_type in rules:
@@ -207,6 +211,9 @@ def correct(pipe, client: str, path: str, note: str, doc_type: str | None = None
         if forced:
             lines.append("校验位不符但按原件保留：" + "、".join(FIELD_ZH.get(n, n) for n in sorted(set(forced))))
         lines += [f"更正理由：{text}", "机器识别的原值保留在识别记录的 fields_as_read 中，未被覆盖。"]
+        moved = rev.supersede(target, new_type, fields, rules, doc.version)  # 第十二条: the latest of a kind
+        lines += _superseded_lines(moved)
+        target = dict(moved).get(target, target)
         note_path = rev.note("人工更正", lines)
         entry["note_path"] = note_path  # the entry is the record's last correction
         rev.put_record(target, new_record)
@@ -279,12 +286,14 @@ def move(pipe, client: str, path: str, other: str, note: str, by: str | None = N
             lines.append(f"来源：客户 {client} 的 {doc.path}；本档案已有内容相同的文件 {held}，未重复保存。")
         else:
             logical, _ = rev.add_original(Path(doc.path).name, original)
+            lines.append(f"来源：客户 {client} 的 {doc.path}（误归档，移交本客户）；保存为 {logical}。")
             if record is not None:
                 moved = dict(record)
                 moved["moved_from"] = {"client": client, "path": doc.path, "at": rev.at, "by": rev.by, "note": text}
                 rev.put_record(logical, moved)
+                lines += _superseded_lines(rev.supersede(logical, moved.get("doc_type"), moved.get("fields") or {},
+                                                         load_doctypes()))
             there.update(path=logical, added=True)
-            lines.append(f"来源：客户 {client} 的 {doc.path}（误归档，移交本客户）；保存为 {logical}。")
         lines.append(f"理由：{text}")
         there["note"] = rev.note("文件移入", lines)
         return f"移入 {there['path']}（来自客户 {client} 的 {doc.path}；说明见 {there['note']}）"
