@@ -123,6 +123,20 @@ def test_the_api_answers_exactly_review_json(wp):
     assert wp.browser().get("/api/review").status == 401
 
 
+def test_the_api_pages_the_queue_when_asked(wp):
+    b = wp.browser("hegui")
+    whole = _queue(wp)["documents"]
+    assert len(whole) >= 2, "the fixture's queue should hold several documents"
+    first = b.get("/api/review?limit=1").json()
+    assert first["documents"] == whole[:1] and first["total"] == len(whole)
+    second = b.get("/api/review?limit=1&offset=1").json()
+    assert second["documents"] == whole[1:2] and second["items"] == first["items"]
+    assert b.get(f"/api/review?limit=1&offset={len(whole)}").json()["documents"] == []
+    for bad in ("limit=abc", "offset=3", "limit=1&offset=x"):
+        got = b.get(f"/api/review?{bad}")
+        assert got.status == 400 and got.json()["error"] == "bad_request" and "limit" in got.json()["message"]
+
+
 def test_a_refused_value_re_renders_the_form_with_the_message_and_the_input_kept(wp):
     client = _tax_client(wp)
     url = _url(client, TAX)

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dossier import review, timefmt
 from dossier.checks import STATUS_ZH, item_name
-from dossier.errors import DecisionRefused, DossierError
+from dossier.errors import DecisionRefused, DossierError, UsageError
 from dossier.rules import FIELD_ZH, load_doctypes
 from dossier.web import access, audit
 
+from .api import MAX_LIMIT, json_errors
 from .common import client_or_404, pipe, when
 
 ACTIONS_ZH = {"confirm": "确认", "correct": "更正", "withdraw": "撤回", "move": "移交"}
@@ -110,10 +111,23 @@ def queue_page(request):
 
 
 @require_GET
+@json_errors
 @access.require("review")
 def api_review(request):
-    """Exactly ``dossier review --json``."""
-    found = timefmt.iso_fields(review.queue(pipe()), ("received",))
+    """Exactly ``dossier review --json``. ``?limit=N`` (at most MAX_LIMIT) and ``&offset=M`` page the documents,
+    oldest first, as the queue page does; the answer then also holds ``total``, how many there are."""
+    limit, offset = request.GET.get("limit"), request.GET.get("offset")
+    if limit in (None, ""):
+        if offset not in (None, ""):
+            raise UsageError("offset 须与 limit 一起使用：?limit=100&offset=200")
+        found = review.queue(pipe())
+    else:
+        try:
+            limit, offset = min(MAX_LIMIT, max(1, int(limit))), max(0, int(offset or 0))
+        except ValueError:
+            raise UsageError("limit 与 offset 须为整数：?limit=100&offset=200") from None
+        found = review.queue(pipe(), limit=limit, offset=offset)
+    found = timefmt.iso_fields(found, ("received",))
     return JsonResponse(found, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
