@@ -74,8 +74,14 @@ def test_a_missing_argument_is_a_chinese_usage_error(env):
     run("init")
     result = run("show", ok=False)
     assert result.exit_code == 2
-    assert "错误：缺少参数 '客户'" in result.output and "用法： dossier show [选项] 客户" in result.output
+    assert "错误：缺少参数“客户”。" in result.output and "用法： dossier show [选项] 客户" in result.output
     assert "Missing" not in result.output and "Error" not in result.output
+
+
+def test_a_missing_option_is_named_in_chinese_quotes_and_full_stop(env):
+    run("init")
+    result = run("move", "某客户", "某文件.pdf", "--note", "放错了", ok=False)
+    assert result.exit_code == 2 and "错误：缺少选项“--to”。" in result.output and "'." not in result.output
 
 
 @pytest.mark.parametrize("value, words", [("2026-02-30", "不存在"), ("2026-13-01", "不存在"), ("20260301", "格式不对")])

@@ -116,6 +116,23 @@ def install() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    missing = click.exceptions.MissingParameter
+    if not getattr(missing.format_message, "zh", False):  # click ends "Missing argument 'X'" with "."
+        english = missing.format_message
+
+        def format_message(self) -> str:
+            return _MISSING.sub(_missing_zh, english(self), count=1)
+
+        format_message.zh = True
+        missing.format_message = format_message
+
+
+#: What click makes of "Missing argument 'X'." once its words are Chinese: the hint quoted as Chinese is.
+_MISSING = re.compile(r"^(缺少[^ .']*)((?: '[^']*'(?: / '[^']*')*)?)\.")
+
+
+def _missing_zh(m: re.Match) -> str:
+    return m.group(1) + " / ".join(f"“{name}”" for name in re.findall(r"'([^']*)'", m.group(2))) + "。"
 
 
 def width(text: str) -> int:
