@@ -24,6 +24,7 @@ class Claimed:
     understanding: Understanding = Understanding()
     codes: tuple[str, ...] = ()
     note: str = ""  # why it went to another client than its folder's (both receipts say so)
+    sha512: str = ""  # of the claimed copy, once routing needed it (``Routing._fresh``)
 
 
 @dataclass

@@ -86,7 +86,9 @@ class Routing:
 
     def _fresh(self, items: list[Claimed]) -> list[Understanding]:
         """What the files say that no client holds already (copies bind and establish nothing)."""
-        return [i.understanding for i in items if not self.catalog.clients_holding(file_sha512(i.path))]
+        for item in items:  # hashed once per pass, however often routing asks
+            item.sha512 = item.sha512 or file_sha512(item.path)
+        return [i.understanding for i in items if not self.catalog.clients_holding(i.sha512)]
 
     def _client_for_folder(self, folder: str, items: list[Claimed]) -> str:
         """The client of an inbox folder: the one it is known as, else the one the client's own evidence
