@@ -79,3 +79,36 @@ def test_the_demo_home_leaves_git_status_clean(tmp_path):
     status = subprocess.run([*git, "status", "--porcelain", "--untracked-files=all"], capture_output=True,
                             text=True, check=True).stdout.splitlines()
     assert status == ["?? .gitignore"], status
+
+
+def test_a_version_s_reports_say_the_same_on_a_later_day(tmp_path, monkeypatch):
+    """Without an application date the checklist is as of the day the version was made, not of the day a
+    report is rendered again (an issued report's fingerprint, a pull months later)."""
+    from datetime import date, timedelta
+
+    from conftest import ingest, make_config
+    from dossier.archive import Archive
+    from dossier.checks import status
+    from dossier.outputs.dossier_reports import REPORT_PATHS, report_files
+    from dossier.pipeline import init_home
+
+    cfg = make_config(tmp_path / "home")
+    init_home(cfg)
+    co = samples.make_company(21)
+    samples.business_licence_pdf(co, cfg.inbox / co.short / "营业执照.pdf")  # no application form, no date
+    assert all(o.outcome == "archived" for o in ingest(cfg))
+    archive = Archive(cfg)
+    snap = archive.snapshot(co.short)
+    path = REPORT_PATHS["completeness"]
+    reader = archive.store.reader(co.short)
+    stored = reader.content_path(reader.version(None).state[path]).read_bytes()
+    assert bytes(report_files(snap)[path]) == stored
+
+    class Later(date):
+        @classmethod
+        def today(cls):
+            return status.version_day(snap) + timedelta(days=40)
+
+    monkeypatch.setattr(status, "date", Later)
+    assert bytes(report_files(snap)[path]) == stored
+    assert status.client_status(snap)["as_of"] == (status.version_day(snap) + timedelta(days=40)).isoformat()

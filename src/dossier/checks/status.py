@@ -6,7 +6,7 @@ Bridges the archive's plain records to the pure checklist; no I/O of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dossier.archive import Snapshot
 from dossier.checks.checklist import case_from, evaluate
@@ -31,11 +31,23 @@ def doc_facts(snap: Snapshot) -> list[DocFacts]:
             for d in snap.documents if d.in_force]
 
 
-def assess(snap: Snapshot, as_of: date | None = None) -> tuple[Case, date, list[ItemStatus]]:
+def assess(snap: Snapshot, as_of: date | None = None, *,
+           of_version: bool = False) -> tuple[Case, date, list[ItemStatus]]:
+    """The checklist of a state as of ``as_of``, else the application date, else today; with ``of_version``
+    (the reports a version carries), else the day the version was made: a render of that version says the
+    same on any later day."""
     docs = doc_facts(snap)
     case = case_from(snap.meta.get("case") or {}, docs)
-    when = as_of or case.application_date or date.today()
+    when = as_of or case.application_date or (version_day(snap) if of_version else None) or date.today()
     return case, when, evaluate(case, docs, when)
+
+
+def version_day(snap: Snapshot) -> date | None:
+    """The local calendar day a version was made (``created`` is UTC), None when unknown."""
+    try:
+        return datetime.fromisoformat(str(snap.created).replace("Z", "+00:00")).astimezone().date()
+    except (TypeError, ValueError):
+        return None
 
 
 def next_due(snap: Snapshot, items: list[ItemStatus], today: date) -> dict | None:

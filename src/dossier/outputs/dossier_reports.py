@@ -91,7 +91,7 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
         render,
     )
 
-    case, when, items = assess(snap)
+    case, when, items = assess(snap, of_version=True)  # a later render of this state says the same
     index = index_rows(snap)
     numbers = {row["path"]: row["number"] for row in index}
     client = {"client": snap.client, "name": snap.name, "credit_code": snap.credit_code}
