@@ -113,19 +113,29 @@ def _user_context() -> dict:
     return {"client_name": "某某<&>公司", "version": "v2", "documents": rows, "total": len(rows), "flag": False}
 
 
+def _loop_table(doc, head: tuple[str, ...], row: tuple[str, ...]) -> None:
+    """A table with a head row and one row repeated for each of ``documents`` (docxtpl's ``{%tr for %}``)."""
+    table = doc.add_table(rows=4, cols=len(row))
+    for cell, text in zip(table.rows[0].cells, head):
+        cell.text = text
+    table.rows[1].cells[0].text = "{%tr for d in documents %}"
+    for cell, text in zip(table.rows[2].cells, row):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+
+
+def _loop_paragraphs(doc, line: str, name: str = "d") -> None:
+    doc.add_paragraph(f"{{%p for {name} in documents %}}")
+    doc.add_paragraph(line)
+    doc.add_paragraph("{%p endfor %}")
+
+
 def test_user_copy_laid_out_differently(monkeypatch, tmp_path):
     def body(doc):
         doc.add_paragraph("归档目录（共 {{ total }} 件）")
-        table = doc.add_table(rows=4, cols=3)
-        table.rows[0].cells[0].text, table.rows[0].cells[1].text, table.rows[0].cells[2].text = "题名", "件号", "页"
-        table.rows[1].cells[0].text = "{%tr for d in documents %}"
-        table.rows[2].cells[0].text = "{{ d.title }}"
-        table.rows[2].cells[1].text = "{{ d.no }}{% if d.pages > 20 %}（长）{% endif %}"
-        table.rows[2].cells[2].text = "{{ d.pages }}"
-        table.rows[3].cells[0].text = "{%tr endfor %}"
-        doc.add_paragraph("{%p for d in documents %}")
-        doc.add_paragraph("{{ loop.index }}. {{ d.title }}")
-        doc.add_paragraph("{%p endfor %}")
+        _loop_table(doc, ("题名", "件号", "页"),
+                    ("{{ d.title }}", "{{ d.no }}{% if d.pages > 20 %}（长）{% endif %}", "{{ d.pages }}"))
+        _loop_paragraphs(doc, "{{ loop.index }}. {{ d.title }}")
 
     path = _user_template(tmp_path, body)
     assert "word/document.xml" in _spliced(path, _user_context())
@@ -161,16 +171,8 @@ def test_user_copy_whose_render_is_not_well_formed(monkeypatch, tmp_path):
 
 
 def _simple_loops(doc):
-    table = doc.add_table(rows=4, cols=3)
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text, table.rows[0].cells[2].text = "件号", "题名", "页数"
-    table.rows[1].cells[0].text = "{%tr for d in documents %}"
-    table.rows[2].cells[0].text = "{{ d.no }}"
-    table.rows[2].cells[1].text = "{{d.title}}"
-    table.rows[2].cells[2].text = "第 {{ d.pages }} 页"
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    doc.add_paragraph("{%p for r in documents %}")
-    doc.add_paragraph("{{ r.title }}（{{ r.pages }} 页）")
-    doc.add_paragraph("{%p endfor %}")
+    _loop_table(doc, ("件号", "题名", "页数"), ("{{ d.no }}", "{{d.title}}", "第 {{ d.pages }} 页"))
+    _loop_paragraphs(doc, "{{ r.title }}（{{ r.pages }} 页）", "r")
 
 
 def test_user_copy_with_simple_loops_is_stamped(monkeypatch, tmp_path):
