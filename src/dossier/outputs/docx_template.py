@@ -30,6 +30,8 @@ import zipfile
 from lxml import etree
 from markupsafe import Markup, escape
 
+from dossier.errors import TemplateProblem
+
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: Stands where the rendered body goes; a comment cannot occur inside the document element's own markup.
 BODY_MARK = "dossier-rendered-body-8f3c"
@@ -154,7 +156,7 @@ def _row_plan(source: str, context: dict):
     holding every field it shows: Jinja then runs the whole source (and says what is wrong)."""
     if any(word not in _PLAIN_TAGS for word in _TAG_WORD.findall(source)):
         return None
-    loops, parts, last = [], [], 0
+    loops, parts, last, sequences = [], [], 0, set()
     for m in _LOOP.finditer(source):
         name, seq, body = m.groups()
         items = context.get(seq)
@@ -171,11 +173,11 @@ def _row_plan(source: str, context: dict):
         var = f"__dossier_rows_{len(loops)}__"
         parts += [source[last:m.start()], "{{ " + var + " }}"]
         loops.append((var, body, name, items))
+        sequences.add(seq)
         last = m.end()
     if not loops:
         return None
     rest = "".join(parts) + source[last:]
-    sequences = {m.group(2) for m in _LOOP.finditer(source)}
     named = {word for tag in _ANY_TAG.findall(rest) for word in _WORD.findall(tag)}
     if named & sequences:  # the rest of the template names a sequence: it might change it, or rebind it
         return None
@@ -251,8 +253,9 @@ def normalise_zip(data: bytes, spliced: dict[str, bytes] | None = None) -> bytes
             entry.external_attr = 0
             blob = src.read(info.filename)
             if spliced and info.filename in spliced:
-                if blob.count(mark) != 1:
-                    raise ValueError(f"{info.filename}: the rendered body's place is missing")
+                if blob.count(mark) != 1:  # only a template that holds the marker itself could do this
+                    raise TemplateProblem(f"报告模板的 {info.filename} 中含有保留标记 {BODY_MARK}，无法生成报告。"
+                                          "请删除该模板副本，改用软件自带的默认模板。")
                 blob = blob.replace(mark, spliced[info.filename])
             dst.writestr(entry, blob, compresslevel=6)
     return out.getvalue()
