@@ -75,7 +75,7 @@ class Stages:
             (pipeline.Pipeline, "start", "start (recover, catalog check)"),
             (pipeline.Pipeline, "_read", "read stage"),
             (Archive, "store_batch", "archive commit (store_batch)"),
-            (pipeline.Pipeline, "_reports", "  of which the two reports"),
+            (pipeline, "version_reports", "  of which the reports"),
             (ocfl.VersionBuilder, "commit", "  of which the OCFL version commit"),
             (pipeline.Pipeline, "_receipt", "receipt"),
             (Catalog, "update", "catalog update"),

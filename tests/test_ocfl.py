@@ -725,3 +725,51 @@ def test_init_accepts_a_folder_holding_only_a_vcs_placeholder(tmp_path: Path) ->
     s.init()
     assert s.is_initialized() and (root / ".gitkeep").exists()
     assert s.object_ids() == []
+
+
+def test_inventory_is_written_one_entry_per_line(store: StorageRoot) -> None:
+    """Inventories are sorted JSON with one entry per line (the C encoder's text): the same value as read,
+    and a version written over an older, indented inventory reads and validates alike."""
+    obj = make_v1_v2(store)
+    raw = (obj / "inventory.json").read_bytes()
+    inv = json.loads(raw)
+    assert raw == ocfl.inventory.inventory_bytes(inv)
+    lines = raw.decode("utf-8").splitlines()
+    assert all(not line.startswith(" ") for line in lines)  # no indentation
+    entries = len(inv["manifest"]) + sum(len(v["state"]) for v in inv["versions"].values())
+    assert len(lines) >= entries  # each manifest and state entry on a line of its own
+    for digest in inv["manifest"]:
+        assert sum(f'"{digest}": [' in line for line in lines) == 1 + sum(
+            digest in v["state"] for v in inv["versions"].values())
+    assert raw.endswith(b"\n") and "营业执照" in raw.decode("utf-8")
+    # an object whose inventory was written indented (as before) takes a new version as usual
+    indented = (json.dumps(inv, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    side = f"{hashlib.sha512(indented).hexdigest()} inventory.json\n".encode()
+    for folder in (obj, obj / inv["head"]):
+        (folder / "inventory.json").write_bytes(indented)
+        (folder / "inventory.json.sha512").write_bytes(side)
+    fresh = StorageRoot(store.root, store.staging_dir, store.lock_dir)
+    assert fresh.recover() == []
+    with fresh.begin("91310000MA1K000001") as b:
+        b.add_bytes("documents/第三份.pdf", b"third")
+        assert b.commit("收件 1", *USER, created=WHEN) == "v3"
+    assert (obj / "v2/inventory.json").read_bytes() == indented  # a version's copy keeps its bytes
+    assert json.loads((obj / "inventory.json").read_bytes())["versions"]["v2"] == inv["versions"]["v2"]
+    validate(obj)
+    assert verify_object(obj) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_quick_path_check_agrees_with_path_error(seed: int) -> None:
+    """check_inventory screens manifest paths with one regular expression; it must accept exactly the
+    paths path_error() accepts (what it flags is looked at by path_error() itself)."""
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["a", "中", ".", "..", "/", "\x00", "\n", "..a", "a.", " "]
+    for _ in range(4000):
+        path = "".join(rng.choice(pieces) for _ in range(rng.randrange(7)))
+        if ocfl.inventory._BAD_PATH.search(path) is None:
+            assert ocfl.inventory.path_error(path) is None, repr(path)
+    for path in ("", "/a", "a/", "a//b", "./a", "a/.", "a/../b", "..", ".", "a\x00b"):
+        assert ocfl.inventory._BAD_PATH.search(path) and ocfl.inventory.path_error(path), repr(path)

@@ -365,3 +365,30 @@ def test_root_level_file_waits_for_a_client_folder_still_settling(home, company)
     outcomes, _ = pipe.pass_once()
     pipe.close()
     assert {o.outcome for o in outcomes} == {"archived"} and {o.client for o in outcomes} == {company.short}
+
+
+def test_a_closed_pipeline_is_freed_at_once_with_the_snapshots_it_held(home, company):
+    """No reference cycle through the archive (its report hook is not a bound method of the pipeline): a
+    pipeline and the dossier snapshots it kept are freed when dropped, not at the cyclic collector's next
+    full pass (which costs more the more such garbage a long-lived process holds)."""
+    import gc
+    import weakref
+
+    from dossier.pipeline import Pipeline
+
+    drop_licence(home.inbox, company)
+    gc.collect()
+    gc.disable()
+    try:
+        pipe = Pipeline(home)
+        pipe.start()
+        assert [o.outcome for o in pipe.ingest()] == ["archived"]
+        pipe.close()
+        head = pipe.archive.head(company.short)  # kept in memory by the archive
+        refs = [weakref.ref(x) for x in (pipe, pipe.archive, pipe.catalog)]
+        head_ref = weakref.ref(head.documents[0])
+        del pipe, head
+        assert [r() for r in refs] == [None, None, None]
+        assert head_ref() is None
+    finally:
+        gc.enable()

@@ -98,6 +98,37 @@ def test_long_hostile_index_is_spliced_and_same_as_docxtpl(monkeypatch):
     assert reports.render_file(path, context) == ours  # deterministic
 
 
+@pytest.mark.parametrize("values", [
+    ["0001_营业执照.pdf", "a_b_c", "__"],  # file names: underscores, no braces (rows written as stamped)
+    ["100%", "{左", "右}", "{}"],  # braces, no underscore (rows written as stamped)
+    ["{_", "_}", "%_", "x{_%y"],  # both: docxtpl's replacements may apply, so they run on the rows
+    ["甲\t乙", "丙\n丁", "页\f", "铃\a"],  # Word's tabs and breaks
+])
+def test_index_values_docxtpl_post_processes_are_same_as_docxtpl(monkeypatch, values):
+    """Rows skip docxtpl's steps after Jinja only when those cannot change them (``_post_is_identity``)."""
+    rows = [{"number": i, "archival_code": f"客户-{i:04d}", "doc_no": values[i % len(values)], "responsible": "",
+             "title": values[(i + 1) % len(values)], "date": "2026-10-12", "pages": i,
+             "remark": values[(i + 2) % len(values)] + values[(i + 3) % len(values)]} for i in range(1, 41)]
+    context = reports.index_context({"client": "客户", "name": "某某有限公司"}, "v2", rows, version_date="2026-10-12")
+    path = reports.default_template(INDEX)
+    assert _stamped(path, context)
+    ours, theirs = _both(monkeypatch, path, context)
+    _assert_same_document(ours, theirs)
+
+
+@pytest.mark.parametrize(("body", "values", "identity"), [
+    ("<w:t>{{ d.a }}</w:t>", "a_b", True),
+    ("<w:t>{{ d.a }}</w:t>", "{a}%", True),
+    ("<w:t>{{ d.a }}</w:t>", "{a}_", False),
+    ("<w:t w:x=\"a_b\">{{ d.a }}</w:t>", "{", False),  # the "_" is in the markup, the brace in a value
+    ("<w:t>{{ d.a }}%</w:t>", "_", False),
+    ("<w:t>{{ d.a }}</w:t>", "两\n行", False),
+    ("<w:t>\t{{ d.a }}</w:t>", "x", False),
+])
+def test_post_is_identity_needs_no_pattern_anywhere(body, values, identity):
+    assert docx_template._post_is_identity(body, values) is identity
+
+
 def _user_template(tmp_path, body) -> Path:
     doc = Document()
     doc.sections[0].header.paragraphs[0].text = "{{ client_name }} 第 {{ version }} 版"

@@ -13,6 +13,7 @@ bad file (it is quarantined with its reason instead). ``_cleanup`` always runs l
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -58,6 +59,7 @@ __all__ = [
     "Pipeline",
     "init_home",
     "is_home",
+    "version_reports",
 ]
 
 log = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ class Pipeline(Routing, Receipts):
         self.backoff = intake.Backoff(config.state_dir, base=max(config.settle_seconds, 1.0))
         self.writer = intake.WriterLock(config.locks)
         # every version carries fresh reports of its own state (checks -> outputs, design section 1)
-        self.archive.derive = self._reports
+        self.archive.derive = functools.partial(version_reports, config.templates)
         self.archive.recall = self.catalog.records  # records the catalog holds need not be parsed again
 
     def close(self) -> None:
@@ -372,21 +374,6 @@ class Pipeline(Routing, Receipts):
             except Exception:  # the archive is the truth; the catalog catches up at next start
                 log.exception("catalog update for %s failed", client)
 
-    def _reports(self, snap: Snapshot) -> dict[str, bytes]:
-        """Reports of a version. A user's broken template never blocks archiving the documents:
-        the packaged default is used instead, and the error is logged for the administrator."""
-        try:
-            return report_files(snap, self.config.templates)
-        except Exception as exc:
-            message = exc.message if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
-            log.error("报告模板有问题，本次改用默认模板生成报告（请运行 `dossier templates check`）：%s", message)
-        try:
-            return report_files(snap, None)
-        except Exception:
-            log.exception("reports of %s %s could not be rendered; archived without fresh reports",
-                          snap.client, snap.version)
-            return {}
-
     def _step(self, source: str) -> None:
         self.progress.current = source
         self.on_progress(self.progress)
@@ -469,3 +456,23 @@ class Pipeline(Routing, Receipts):
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         with open(self.config.state_dir / "intake.log.jsonl", "a", encoding="utf-8") as fh:
             fh.writelines(json.dumps({"time": stamp, **o.to_json()}, ensure_ascii=False) + "\n" for o in outcomes)
+
+
+def version_reports(templates: Path | None, snap: Snapshot) -> dict[str, bytes]:
+    """Reports of a version (``Archive.derive``). A user's broken template never blocks archiving the
+    documents: the packaged default is used instead, and the error is logged for the administrator.
+
+    A function of the templates folder, not a method: the archive holding a pipeline's bound method would
+    make the two a reference cycle, which keeps a dossier's snapshots in memory until the cyclic garbage
+    collector runs (and then makes it run longer)."""
+    try:
+        return report_files(snap, templates)
+    except Exception as exc:
+        message = exc.message if isinstance(exc, DossierError) else f"{type(exc).__name__}: {exc}"
+        log.error("报告模板有问题，本次改用默认模板生成报告（请运行 `dossier templates check`）：%s", message)
+    try:
+        return report_files(snap, None)
+    except Exception:
+        log.exception("reports of %s %s could not be rendered; archived without fresh reports",
+                      snap.client, snap.version)
+        return {}

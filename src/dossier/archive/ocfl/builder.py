@@ -25,7 +25,7 @@ from .inventory import (
     check_logical,
     fsync_dir,
     fsync_tree,
-    json_bytes,
+    inventory_bytes,
     sidecar_bytes,
     utc_timestamp,
 )
@@ -248,7 +248,7 @@ class VersionBuilder:
         inventory.write_bytes(obj / name / SIDECAR, sidecar_bytes(data, self._inventory_digest))
 
     def _commit_new(self, name: str, inv: dict) -> None:
-        data = json_bytes(inv)
+        data = inventory_bytes(inv)
         self._inventory_digest = hashlib.sha512(data).hexdigest()
         obj = self._work / "object"
         self._build(obj, name, data)
@@ -263,7 +263,7 @@ class VersionBuilder:
         fsync_dir(target.parent)
 
     def _commit_update(self, name: str, inv: dict) -> None:
-        data = json_bytes(inv)
+        data = inventory_bytes(inv)
         self._inventory_digest = hashlib.sha512(data).hexdigest()
         obj = self._store.object_path(self.object_id)
         self._build(self._work, name, data)
