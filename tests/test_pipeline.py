@@ -392,3 +392,35 @@ def test_a_closed_pipeline_is_freed_at_once_with_the_snapshots_it_held(home, com
         assert head_ref() is None
     finally:
         gc.enable()
+
+
+def test_an_ingester_keeps_its_start_up_heap_out_of_full_collections_while_it_runs(home, company):
+    """heap.hold at start (the modules and state it starts with are frozen for the cyclic collector),
+    heap.release at close: nothing stays frozen after the last ingester closes, and nested holders share."""
+    import gc
+
+    from dossier.pipeline import Pipeline, heap
+
+    drop_licence(home.inbox, company)
+    frozen_before = gc.get_freeze_count()
+    first = Pipeline(home)
+    try:
+        first.start()
+        held = gc.get_freeze_count()
+        assert held > frozen_before
+        heap.hold()  # a second holder (another pipeline in this process) freezes nothing more ...
+        heap.release()  # ... and its release leaves the first one's hold in place
+        assert gc.get_freeze_count() == held
+        assert [o.outcome for o in first.ingest()] == ["archived"]
+    finally:
+        first.close()
+    assert gc.get_freeze_count() == 0
+    first.close()  # closing twice releases once
+    heap.release()  # an unmatched release is a no-op
+    assert gc.get_freeze_count() == 0
+    reader = Pipeline(home)
+    try:
+        reader.start(role="reader")  # readers and editors (the web's requests) freeze nothing
+        assert gc.get_freeze_count() == 0
+    finally:
+        reader.close()

@@ -45,6 +45,7 @@ from dossier.reading import (
     understand,
 )
 
+from . import heap
 from .parts import Claimed, Group, LazyOcr, init_home, is_home
 from .receipts import Receipts
 from .routing import UNSORTED_TITLE, Routing
@@ -105,6 +106,7 @@ class Pipeline(Routing, Receipts):
         # every version carries fresh reports of its own state (checks -> outputs, design section 1)
         self.archive.derive = functools.partial(version_reports, config.templates)
         self.archive.recall = self.catalog.records  # records the catalog holds need not be parsed again
+        self._holds_heap = False  # an ingester keeps its start-up heap out of full GC passes (heap.py)
 
     def close(self) -> None:
         if self.ocr is not None:  # stopping (SIGTERM): don't wait for a page in flight, it goes back to the inbox
@@ -113,6 +115,9 @@ class Pipeline(Routing, Receipts):
         self.read_cache.close()
         self.catalog.close()
         self.writer.release()
+        if self._holds_heap:
+            self._holds_heap = False
+            heap.release()
 
     # -- start-up ---------------------------------------------------------
     def start(self, role: str = "ingester", wait: bool = False) -> list[str]:
@@ -136,6 +141,9 @@ class Pipeline(Routing, Receipts):
             return []
         intake.check_folders(self.config)  # data apart from state, real folders, ours
         self.writer.acquire(wait)
+        if not self._holds_heap:
+            heap.hold()
+            self._holds_heap = True
         charts.warm()  # the draft's charts: matplotlib loads while the batch is read
         actions = self.archive.recover()
         actions += intake.recover_claims(self.config)

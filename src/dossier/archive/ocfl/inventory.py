@@ -132,7 +132,13 @@ def _canonical(value, newline: str, out: list[str]) -> None:
             kind = type(item)
             if kind is str:
                 parts.append(_encode_str(key) + ": " + _encode_str(item))
-            elif kind is list and item and (paths := _strings(item, deeper)) is not None:  # a digest: [paths]
+            elif item is None:
+                parts.append(_encode_str(key) + ": null")
+            elif kind is int:
+                parts.append(_encode_str(key) + ": " + int.__repr__(item))
+            elif kind is bool:
+                parts.append(_encode_str(key) + (": true" if item else ": false"))
+            elif kind is list and item and type(item[0]) is str and (paths := _strings(item, deeper)) is not None:  # a digest: [paths]
                 parts.append(_encode_str(key) + ": [" + deeper[1:] + paths + inner + "]")
             else:
                 sub = [_encode_str(key), ": "]
