@@ -13,7 +13,7 @@ from dossier.checks.checklist import case_from, evaluate
 from dossier.checks import due
 from dossier.checks.facts import STATUS_ZH, Case, DocFacts, ItemStatus, is_complete
 from dossier.checks.monitor import opened_date, reevaluate_of
-from dossier.rules import load_checklist
+from dossier.rules import Checklist, load_checklist
 
 PRODUCT_ZH = {
     "working_capital_loan": "流动资金贷款担保",
@@ -107,9 +107,10 @@ def expiring_soon(catalog, today: date, clients: list[str] | None = None) -> lis
     return out
 
 
-def item_name(item_id: str) -> str:
+def item_name(item_id: str, checklist: Checklist | None = None) -> str:
+    """An item's Chinese name; ``checklist``: the rules already loaded (a caller naming many items)."""
     try:
-        return load_checklist()[item_id].name
+        return (checklist if checklist is not None else load_checklist())[item_id].name
     except KeyError:
         return item_id
 
@@ -159,8 +160,9 @@ def overview_rows(statuses: list[dict]) -> tuple[list[str], list[list]]:
     ``statuses`` are ``client_status`` results. An item's cell is an ``ItemCell`` (its status in Chinese
     and its problems), as is the "是否齐全" cell; the other cells are plain values.
     """
-    ids = list(load_checklist().ids)
-    header = [*OVERVIEW_COLUMNS, *[item_name(i) for i in ids]]
+    checklist = load_checklist()
+    ids = list(checklist.ids)
+    header = [*OVERVIEW_COLUMNS, *[item_name(i, checklist) for i in ids]]
     rows = []
     for s in statuses:
         by_id = {i["item"]: i for i in s["items"]}

@@ -15,6 +15,7 @@ from dossier.errors import ChartFontMissing, TemplateProblem
 from dossier.outputs.charts import Picture
 from dossier.outputs.evaluation import EVALUATION_PATH
 from dossier.outputs.monitoring import MONITORING_PATH
+from dossier.rules import load_checklist
 
 REPORT_PATHS = {"completeness": "reports/完整性核查表.docx", "index": "reports/归档文件目录.docx"}
 #: Reports only some states have (issue 14): the draft where a statement is in force, the monitoring
@@ -95,7 +96,8 @@ def report_files(snap: Snapshot, templates_dir=None) -> dict[str, bytes]:
     index = index_rows(snap)
     numbers = {row["path"]: row["number"] for row in index}
     client = {"client": snap.client, "name": snap.name, "credit_code": snap.credit_code}
-    item_rows = [{**i.to_json(), "name": item_name(i.item), "status_zh": STATUS_ZH[i.status],
+    checklist = load_checklist()  # once: each load checks the rule files on disk for edits
+    item_rows = [{**i.to_json(), "name": item_name(i.item, checklist), "status_zh": STATUS_ZH[i.status],
                   "evidence": "、".join(str(numbers[p]) for p in i.documents if p in numbers)} for i in items]
     case_json = {"product": case.product, "amount": case.amount, "term_months": case.term_months,
                  "application_date": case.application_date.isoformat() if case.application_date else None,
