@@ -314,6 +314,52 @@ def test_rules_change_then_reread_keeps_the_correction(home, tmp_path):
     assert_objects_valid(home.home)
 
 
+def test_a_reread_that_makes_a_second_of_a_kind_retires_the_older_one(home, tmp_path):
+    """Rules 第十二条 after a re-read, as at intake and after a correction: a later delivery the rules in
+    force then could not type now reads as the year's sales report; it stays in force, the older one moves
+    under 历史/, and the note says so."""
+    co = _company(16)
+    client = _ingest_client(home, co, [lambda f: samples.document_pdf("sales_report", co, f / "销量.pdf", year=YEAR)])
+    older = f"documents/销量情况_{YEAR}.pdf"
+    # a company's rules copy that no longer knows sales reports (their titles and keywords edited away)
+    folder = _rules_copy(home, tmp_path, {"doctypes.toml": ('titles = ["销量情况", "产销量情况", "销售情况表", "产品销售情况", '
+                                                            '"销售量情况", "销售收入明细", "销售明细表",\n'
+                                                            '          "销售收入情况", "销售情况的报告", "销售情况报告"]',
+                                                            'titles = ["（本公司不再收此类文件）"]')})
+    text = (folder / "doctypes.toml").read_text(encoding="utf-8")
+    (folder / "doctypes.toml").write_text(text.replace(
+        '{ text = "销量", weight = 3 }, { text = "产销率", weight = 3 }, { text = "产量", weight = 2 },\n'
+        '  { text = "主要产品", weight = 2 }, { text = "销售数量", weight = 2 }, "销售收入", "计量单位",',
+        '"（本公司不再收此类文件）",', 1), encoding="utf-8")
+    again = samples.document_pdf("sales_report", co, home.inbox / co.short / "补交销量.pdf", year=YEAR)
+    again.write_bytes(again.read_bytes() + b"%% a second delivery: other bytes\n")
+    assert [o.outcome for o in ingest(make_config(home.home, rules_dir=str(folder)))] == ["archived"]
+    p = Pipeline(home)  # the packaged rules again
+    p.start("editor")
+    try:
+        (later,) = [d.path for d in p.archive.head(client).documents if d.in_force and d.source.endswith("补交销量.pdf")]
+        assert _doc(p, client, later).doc_type != "sales_report"  # as the edited rules read it
+        assert _in_force(p, client, "sales_report") == [older]
+        done = {r.path: r for r in review.reread(p, client)}
+        assert later in done
+        now = done[later].new_path or later
+        assert _in_force(p, client, "sales_report") == [now] and not now.startswith("documents/历史/")
+        assert now == older  # the name the older one held: as at intake, the one in force takes it
+        docs = {d.path: d for d in p.archive.head(client).documents}
+        assert docs[older].source.endswith("补交销量.pdf")
+        (retired,) = [q for q in docs if q.startswith("documents/历史/") and docs[q].doc_type == "sales_report"]
+        assert docs[retired].source.endswith("/销量.pdf")
+        if older in done:  # the older one was read again too: it says where it went
+            assert done[older].new_path == retired
+        (note,) = [t for n, t in _notes(p, client).items() if n.endswith("重新识别.txt")]
+        assert "第十二条" in note and older in note and retired in note
+        assert _item(p, client, "sales_report").status == "ok"
+        assert review.reread(p, client) == []  # read again: nothing left to change
+    finally:
+        p.close()
+    assert_objects_valid(home.home)
+
+
 # -- the demo: every flag settled leaves no item in review ----------------------------
 def test_demo_queue_settled_by_confirming_each_leaves_nothing_in_review(tmp_path):
     root = tmp_path / "demo"

@@ -92,22 +92,36 @@ class Revision:
     def retire(self, path: str, since: str) -> str:
         return retire(self.builder, path, self.taken, since)
 
-    def supersede(self, path: str, doc_type: str | None, fields: dict, rules, arrival: str | None = None
-                  ) -> list[tuple[str, str]]:
+    def supersede(self, path: str, doc_type: str | None, fields: dict, rules, arrival: str | None = None,
+                  changed: dict[str, tuple[str | None, dict, str | None]] | None = None) -> list[tuple[str, str]]:
         """Rules 第十二条 for a document a person has just given its type or fields, or moved in (at ``path``
         of the version being built; ``arrival``: the version it came in, None for this one). Of the documents
         in force with the same supersede key, the one that came in last stays in force (on a tie, the one at
         ``path``); the others move under 历史/, their names ending in the version they came in. Returns
-        (path, history path) of each one moved: the document at ``path`` too, when a later one stays."""
+        (path, history path) of each one moved: the document at ``path`` too, when a later one stays.
+
+        ``changed``: documents this revision has already given a new reading, by their path in the version
+        being built: (type, fields, version they came in). They are compared as they now read."""
         key = supersede_key(doc_type, fields, rules)
         if key is None:
             return []
-        rivals = sorted((_number(d.version), p, d.version) for p, d in self.base.items()
-                        if p.startswith(DOCUMENTS) and not p.startswith(HISTORY) and p != path
-                        and p in self.builder.state and d.record
-                        and supersede_key(d.doc_type, d.fields, rules) == key)
+        changed = changed or {}
+        rivals = []
+        for p in self.builder.state:
+            if not p.startswith(DOCUMENTS) or p.startswith(HISTORY) or p == path:
+                continue
+            if p in changed:
+                other_type, other_fields, since = changed[p]
+            elif p in self.base and self.base[p].record:
+                d = self.base[p]
+                other_type, other_fields, since = d.doc_type, d.fields, d.version
+            else:
+                continue
+            if supersede_key(other_type, other_fields, rules) == key:
+                rivals.append((_number(since), p, since))
         if not rivals:
             return []
+        rivals.sort()
         keep = rivals[-1][1] if rivals[-1][0] > _number(arrival) else path
         out = [(p, self.retire(p, since)) for _, p, since in rivals if p != keep]
         if keep != path:

@@ -19,7 +19,7 @@ from dossier.archive.records import HISTORY, extracted_record, utc_now
 from dossier.errors import ReadError, UsageError
 from dossier.models import Incoming, Understanding
 from dossier.reading import document_name, read_batch, sandbox, understand
-from dossier.rules import FIELD_ZH
+from dossier.rules import FIELD_ZH, load_doctypes
 
 from .settle import note_header, sync_catalog, value_text
 
@@ -103,22 +103,53 @@ def reread(pipe, client: str | None = None, path: str | None = None, dry_run: bo
 def _commit(pipe, client: str, changed: list[Reread], by: str | None) -> None:
     def decide(rev: Revision) -> str:
         lines = note_header(rev, "重新识别记录", f"{len(changed)} 份") + ["按当前规则和识别引擎重新读取原件；人工确认和更正的值保留并优先。", ""]
-        done = 0
+        done: list[Reread] = []
+        read_again: dict[str, tuple] = {}  # path in this version -> (type, fields, version it came in)
+        named: dict[str, str] = {}  # path in this version -> the name its reading gives it
         for r in changed:
             doc = rev.base.get(r.path)
             if doc is None or doc.record.lower() != r.was or doc.path.startswith(HISTORY):
                 continue  # changed by someone meanwhile: the next re-read looks again
             target = r.path
             if r.new_path:
-                target = r.new_path = rev.rename(r.path, r.new_path[len("documents/"):])
+                target = rev.rename(r.path, r.new_path[len("documents/"):])
+                named[target] = r.new_path
+            r.new_path = target if target != r.path else None
             rev.put_record(target, r.record)
-            done += 1
+            read_again[target] = (r.record.get("doc_type"), r.record.get("fields") or {}, doc.version)
+            done.append(r)
+        moves = _supersede(rev, read_again)
+        for r in done:
+            now = r.new_path or r.path
+            if now in moves:  # retired: a later one of its kind stays in force
+                r.new_path = moves[now]
+            elif now in named and named[now] != now:  # the name it wanted was taken by the one retired
+                r.new_path = rev.rename(now, named[now][len("documents/"):])
+                r.new_path = None if r.new_path == r.path else r.new_path
+            target = r.new_path or r.path
             lines.append(f"{target}" + (f"（原名 {r.path}）" if target != r.path else "") + "：")
             lines += [f"  {FIELD_ZH.get(c['field'], c['field'])}{'（机器识别）' if c.get('as_read') else ''}："
                       f"{value_text(c['old'])} → {value_text(c['new'])}" for c in r.changes
                       if c["field"] not in ("text", "problems", "years")]
+        lines += [f"同类文件只保留最新一份（第十二条）：{old} 移入 {history}" for old, history in moves.items()]
         note = rev.note("重新识别", lines) if done else None
-        return f"重新识别 {done} 份文件（结果有变化；说明见 {note}）"
+        return f"重新识别 {len(done)} 份文件（结果有变化；说明见 {note}）"
 
     pipe.archive.revise(client, decide, by)
     sync_catalog(pipe, client)
+
+
+def _supersede(rev: Revision, read_again: dict[str, tuple]) -> dict[str, str]:
+    """Rules 第十二条 after a re-read, as at intake: where a document now reads as another of the same
+    kind (same type and key fields), the one that came in last stays in force and the others move under
+    历史/. Returns {path: history path} of each document moved."""
+    rules = load_doctypes()
+    moves: dict[str, str] = {}
+    for path, (doc_type, fields, since) in list(read_again.items()):
+        if path not in rev.builder.state:  # moved under 历史/ by an earlier one of this re-read
+            continue
+        for old, history in rev.supersede(path, doc_type, fields, rules, since, read_again):
+            moves[old] = history
+            if old in read_again:
+                read_again[history] = read_again.pop(old)
+    return moves
