@@ -381,6 +381,42 @@ def test_demo_queue_settled_by_confirming_each_leaves_nothing_in_review(tmp_path
 
 
 # -- the shell -------------------------------------------------------------------------
+def test_cli_review_pages_the_documents_as_the_api_does(home, monkeypatch):
+    """``dossier review --limit N --offset M``: the oldest first, with the total, as ``/api/review``."""
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    co = _company(17)
+    letters = [lambda f, n=n: samples.generic_pdf(f / f"说明{n}.pdf", f"{co.name}关于第{n}项事宜的说明",
+                                                  [f"我司{co.name}第{n}项事宜说明如下。", "特此说明。", co.name])
+               for n in range(1, 4)]
+    _ingest_client(home, co, letters)
+    for key, value in {"DOSSIER_SETTLE_SECONDS": "0", "DOSSIER_OCR_ENGINE": "fake"}.items():
+        monkeypatch.setenv(key, value)
+
+    def review_json(*args):
+        got = CliRunner().invoke(cli, ["--home", str(home.home), "review", "--json", *args])
+        assert got.exit_code == 0, got.output
+        return json.loads(got.output)
+
+    whole = review_json()
+    paths = [d["path"] for d in whole["documents"]]
+    assert len(paths) >= 3 and "total" not in whole
+    first, rest = review_json("--limit", "2"), review_json("--limit", "2", "--offset", "2")
+    assert [d["path"] for d in first["documents"]] == paths[:2] and first["total"] == len(paths)
+    assert [d["path"] for d in rest["documents"]] == paths[2:4] and rest["total"] == len(paths)
+    assert first["items"] == whole["items"]  # the items are not paged
+    text = CliRunner().invoke(cli, ["--home", str(home.home), "review", "--limit", "2", "--offset", "1"]).output
+    assert f"待复核文件共 {len(paths)} 份，以下为第 2-3 份" in text
+    past = CliRunner().invoke(cli, ["--home", str(home.home), "review", "--limit", "2", "--offset", "99"]).output
+    assert "第 100 份起已没有文件" in past
+    alone = CliRunner().invoke(cli, ["--home", str(home.home), "review", "--offset", "2"])
+    assert alone.exit_code == 2 and "--offset 须与 --limit 一起使用" in alone.output
+    zero = CliRunner().invoke(cli, ["--home", str(home.home), "review", "--limit", "0"])
+    assert zero.exit_code == 2
+
+
 def test_cli_review_confirm_correct_and_rules_test(home, tmp_path):
     co = _company(15)
     _ingest_client(home, co, [_letter(co), lambda f: samples.tax_payment_certificate_pdf(co, YEAR, f / "完税证明.pdf")])

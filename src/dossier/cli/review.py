@@ -23,24 +23,37 @@ def _value(value) -> str:
 
 @cli.command(name="review")
 @click.option("--client", "client", default=None, metavar="客户", help="只看一个客户。")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="分页：只列出 N 份待复核文件（最早的在前）；输出另给出总数 total。")
+@click.option("--offset", type=click.IntRange(min=0), default=None, metavar="M",
+              help="分页：跳过最早的 M 份（须与 --limit 一起用）。")
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_obj
-def review_queue(obj: Ctx, client: str | None, as_json: bool) -> None:
+def review_queue(obj: Ctx, client: str | None, limit: int | None, offset: int | None, as_json: bool) -> None:
     """复核队列：待人工核对的文件（原因、识别的字段和置信度、卡住的核查项），以及处于待复核的核查项；最早的在前。"""
+    if offset is not None and limit is None:
+        raise click.UsageError("--offset 须与 --limit 一起使用，例如 `dossier review --limit 100 --offset 200`。")
     pipe = obj.pipeline()
     try:
         cid = obj.resolve(pipe, client) if client else None
-        found = lib.queue(pipe, cid)
+        found = lib.queue(pipe, cid, limit=limit, offset=offset or 0)
     finally:
         pipe.close()
     if as_json:
         emit_json(obj.iso(found, ("received",)))
         return
     docs, items = found["documents"], found["items"]
-    if not docs and not items:
+    if not docs and not items and not found.get("total"):
         click.echo("复核队列为空：没有待人工核对的文件或核查项。")
         return
-    click.echo(f"待复核文件 {len(docs)} 份：")
+    if "total" in found:
+        first = (offset or 0) + 1
+        if docs:
+            click.echo(f"待复核文件共 {found['total']} 份，以下为第 {first}-{first + len(docs) - 1} 份：")
+        else:
+            click.echo(f"待复核文件共 {found['total']} 份，第 {first} 份起已没有文件（请减小 --offset）。")
+    else:
+        click.echo(f"待复核文件 {len(docs)} 份：")
     for d in docs:
         click.echo(f"  {d['client']}  {d['path']}  ({kind_label(d['doc_type'], d['confidence'])}, 自 {d['version']})")
         for problem in d["problems"]:
