@@ -21,7 +21,7 @@ from dossier.models import Incoming, Understanding
 from dossier.reading import document_name, read_batch, sandbox, understand
 from dossier.rules import FIELD_ZH, load_doctypes
 
-from .settle import note_header, sync_catalog, value_text
+from .settle import _superseded_lines, note_header, sync_catalog, value_text
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def _commit(pipe, client: str, changed: list[Reread], by: str | None) -> None:
             lines += [f"  {FIELD_ZH.get(c['field'], c['field'])}{'（机器识别）' if c.get('as_read') else ''}："
                       f"{value_text(c['old'])} → {value_text(c['new'])}" for c in r.changes
                       if c["field"] not in ("text", "problems", "years")]
-        lines += [f"同类文件只保留最新一份（第十二条）：{old} 移入 {history}" for old, history in moves.items()]
+        lines += _superseded_lines(list(moves.items()))
         note = rev.note("重新识别", lines) if done else None
         return f"重新识别 {len(done)} 份文件（结果有变化；说明见 {note}）"
 

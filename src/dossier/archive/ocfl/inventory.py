@@ -138,7 +138,8 @@ def _canonical(value, newline: str, out: list[str]) -> None:
                 parts.append(_encode_str(key) + ": " + int.__repr__(item))
             elif kind is bool:
                 parts.append(_encode_str(key) + (": true" if item else ": false"))
-            elif kind is list and item and type(item[0]) is str and (paths := _strings(item, deeper)) is not None:  # a digest: [paths]
+            elif (kind is list and item and type(item[0]) is str
+                  and (paths := _strings(item, deeper)) is not None):  # a digest: [paths]
                 parts.append(_encode_str(key) + ": [" + deeper[1:] + paths + inner + "]")
             else:
                 sub = [_encode_str(key), ": "]
