@@ -107,6 +107,28 @@ def test_records_recall_what_a_document_is_made_of(dossier, tmp_path):
     assert set(known) == {d.record for d in archive.head(company.short).documents}
 
 
+def test_empty_json_columns_are_null_and_read_back_as_the_written_ones_were(dossier, tmp_path):
+    """Nobody decided, no problem, no confidence: those columns are NULL (one parse fewer per document when a
+    client is recalled). Rows written before, with the empty JSON spelt out, read back the same."""
+    home, company = dossier
+    archive = Archive(home)
+    catalog = Catalog(tmp_path / "c.sqlite")
+    catalog.update(archive.snapshot(company.short, with_text=True))
+    rows = catalog.db.execute("SELECT path, decisions, problems, field_confidence FROM documents").fetchall()
+    assert rows and all(decisions is None for _path, decisions, _p, _f in rows)  # nobody has decided yet
+    assert all((problems is None) == (not doc.problems)
+               for (path, _d, problems, _f), doc in zip(sorted(rows), sorted(archive.head(company.short).documents,
+                                                                              key=lambda d: d.path)))
+    known = catalog.records(company.short)
+    catalog.db.execute("""UPDATE documents SET decisions = '{"confirmed_at": null, "corrections": [], "forced": [],
+                          "fields_as_read": null, "doc_type_as_read": null}', problems = COALESCE(problems, '[]'),
+                          field_confidence = COALESCE(field_confidence, '{}')""")
+    old_style = catalog.records(company.short)
+    fresh, spelt = Archive(home), Archive(home)
+    fresh.recall, spelt.recall = (lambda client: known), (lambda client: old_style)
+    assert fresh.snapshot(company.short) == spelt.snapshot(company.short) == archive.snapshot(company.short)
+
+
 def test_a_catalog_of_the_old_schema_is_rebuilt(tmp_path):
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
