@@ -773,3 +773,20 @@ def test_quick_path_check_agrees_with_path_error(seed: int) -> None:
             assert ocfl.inventory.path_error(path) is None, repr(path)
     for path in ("", "/a", "a/", "a//b", "./a", "a/.", "a/../b", "..", ".", "a\x00b"):
         assert ocfl.inventory._BAD_PATH.search(path) and ocfl.inventory.path_error(path), repr(path)
+
+
+@pytest.mark.parametrize("path", ["documents/两\n行.pdf", 'documents/引号"和\\反斜杠.pdf', "documents/\u2028分隔\u2029.pdf",
+                                  "documents/制表\t符 ,\n\"x\": [.pdf", "documents/𠀋生僻字.pdf"])
+def test_inventory_text_of_awkward_paths_reads_back_the_same(store: StorageRoot, path: str) -> None:
+    """Paths a clerk's file names can hold (line breaks, quotes, the separators JSON and JavaScript treat
+    apart, our own entry separator) stay inside their strings: the inventory parses back to the same value."""
+    with store.begin("awkward") as b:
+        b.add_bytes(path, b"content")
+        b.commit("收件 1", *USER, created=WHEN)
+    obj = store.object_path("awkward")
+    raw = (obj / "inventory.json").read_bytes()
+    inv = json.loads(raw)
+    assert ocfl.inventory.inventory_bytes(inv) == raw
+    assert list(inv["versions"]["v1"]["state"].values()) == [[path]]
+    assert StorageRoot(store.root, store.staging_dir, store.lock_dir).reader("awkward").read_bytes(path) == b"content"
+    assert verify_object(obj) == []
