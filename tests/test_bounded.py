@@ -296,3 +296,69 @@ def test_stopping_the_service_mid_parse_puts_the_file_back_without_a_strike(tmp_
         return
     assert elapsed < 1.0 + SLACK
     assert strikes.count(content_key(path)) == 0
+
+
+# -- the worker starts early ------------------------------------------------------------------------
+
+def _gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()  # reaped: no zombie left either
+
+
+def test_a_worker_started_early_reads_the_first_file_and_an_unused_one_is_stopped_at_close(tmp_path, company):
+    """``prestart`` spawns the worker without waiting for its imports; the first task waits for it, and
+    a second ``prestart`` keeps the same worker. A worker started early and never used is stopped at
+    close (not counted as lost) and leaves no process behind."""
+    path = samples.business_licence_pdf(company, tmp_path / "licence.pdf")
+    box = Sandbox(Limits(60.0, 1024))
+    try:
+        box.prestart()
+        pid = box.pid
+        assert pid is not None
+        box.prestart()
+        assert box.pid == pid
+        reading = read_batch([path], ReadSettings(max_pages=500, ocr_engine="none"), None, sandbox=box)[0]
+        assert reading.pages == 1 and company.credit_code in reading.text
+        assert box.pid == pid and box.restarts == 0
+    finally:
+        box.close()
+    assert _gone(pid)
+    unused = Sandbox(Limits(60.0, 1024))
+    unused.prestart()
+    pid = unused.pid
+    unused.close()
+    assert _gone(pid) and unused.pid is None and unused.restarts == 0
+
+
+def test_a_worker_started_early_that_cannot_start_says_so_at_the_first_file(tmp_path, company):
+    """A worker that dies while starting (here: an address-space limit too small for its imports) is
+    replaced once at the first task; when that one cannot start either, the file gets the start-up reason."""
+    path = samples.business_licence_pdf(company, tmp_path / "licence.pdf")
+    box = Sandbox(Limits(60.0, 40))
+    try:
+        box.prestart()
+        result = read_batch([path], ReadSettings(max_pages=500, ocr_engine="none"), None, sandbox=box)[0]
+    finally:
+        box.close()
+    assert "读取进程无法启动" in result.message, result.message
+
+
+def test_an_ingester_starts_its_reading_worker_at_start_and_a_reader_does_not(tmp_path, company):
+    cfg = _home(tmp_path)
+    _ordinary(cfg, company)
+    reader = Pipeline(cfg)
+    try:
+        reader.start(role="reader")
+        assert reader.sandbox.pid is None
+    finally:
+        reader.close()
+    pipe = Pipeline(cfg)
+    try:
+        pipe.start()
+        pid = pipe.sandbox.pid
+        assert pid is not None  # its imports run while the archive is recovered and the inbox scanned
+        outcomes = pipe.ingest()
+        assert pipe.sandbox.pid == pid  # the file was read by that worker
+    finally:
+        pipe.close()
+    _ordinary_archived(cfg, outcomes)
+    assert _gone(pid)

@@ -148,3 +148,24 @@ def test_a_catalog_of_the_old_schema_is_rebuilt(tmp_path):
         (str(catalog_index.SCHEMA_VERSION),)
     cols = [r[1] for r in catalog.db.execute("PRAGMA table_info(documents)")]
     assert {"record", "review", "problems", "text_rowid"} <= set(cols)
+
+
+def test_an_ingest_into_a_known_client_builds_its_head_once(dossier):
+    """A fresh ingester builds the head of the folder's client once, while its reading worker starts
+    (``Routing._warm_head``), before any file is read; routing and the commit then use that head: the
+    client's records are recalled from the catalog once."""
+    from dossier.pipeline import Pipeline
+
+    home, company = dossier
+    samples.generic_pdf(home.inbox / company.short / "补充说明.pdf", "补充说明", [f"{company.name}补充材料。"])
+    pipe = Pipeline(home)
+    recalls = []
+    recall = pipe.archive.recall
+    pipe.archive.recall = lambda client: recalls.append((client, pipe.progress.done)) or recall(client)
+    try:
+        pipe.start()
+        outcomes = pipe.ingest()
+    finally:
+        pipe.close()
+    assert [o.outcome for o in outcomes] == ["archived"]
+    assert recalls == [(company.short, 0)]  # once, before the first file was read

@@ -145,6 +145,7 @@ class Pipeline(Routing, Receipts):
             heap.hold()
             self._holds_heap = True
         charts.warm()  # the draft's charts: matplotlib loads while the batch is read
+        self.sandbox.prestart()  # the reading worker starts while the archive is recovered and checked
         actions = self.archive.recover()
         actions += intake.recover_claims(self.config)
         self.sync_catalog()
@@ -194,6 +195,8 @@ class Pipeline(Routing, Receipts):
             else:
                 pending.append(entry)
         groups = self._groups(ready, pending)
+        if groups and not self.stop.is_set():
+            self.sandbox.prestart()  # the reading worker starts while files are claimed and heads are built
         self.progress = Progress(total=sum(len(g.entries) for g in groups))
         ran: set[str | None] = set()
         for group in groups:
@@ -309,6 +312,8 @@ class Pipeline(Routing, Receipts):
     def _read(self, group: Group) -> None:
         """Read the group's files together (their scanned pages share the OCR pool), then understand each."""
         items = [] if self.stop.is_set() else group.claimed
+        if items:
+            self._warm_head(group)  # while the reading worker starts (route and commit need the head)
         with sandbox.active(self.sandbox):  # understand's statement tables are parsed there too
             self._read_items(group, items)
 

@@ -63,6 +63,21 @@ class Routing:
             self._unsorted(group, item, reason)
         group.clients = dict(routed)
 
+    def _warm_head(self, group: Group) -> None:
+        """Build the head snapshot of the client a folder is known as, ahead of the route stage: called
+        while the reading worker starts, so its cost (it grows with the dossier) overlaps the worker's
+        start-up instead of adding to the batch. Route and commit then get it from memory; a head that
+        changed in between is rebuilt there (the archive checks the inventory digest)."""
+        if group.folder is None:
+            return
+        found = self.catalog.find_client(group.folder)
+        client = found[0] if found else client_id_for(group.folder)
+        try:
+            if self.archive.exists(client):
+                self.archive.head(client)
+        except Exception:  # only a head start: the route stage builds it again and says what is wrong
+            log.exception("building the head of %s ahead of routing failed", client)
+
     def _unsorted(self, group: Group, item: Claimed, reason: str) -> None:
         dest = self._set_aside(item.entry, self.config.unsorted, reason, UNSORTED_TITLE, item.path)
         group.outcomes.append(Outcome(item.entry.incoming.source, "unsorted", reason, moved_to=self._rel(dest)))

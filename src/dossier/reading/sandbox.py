@@ -217,7 +217,7 @@ class WorkerDied(Exception):
 class Sandbox:
     """The read worker and its limits. ``run(task, *args, key=...)`` returns the task's result or
     raises ReadError (the file's own reason, or a limit's, naming the setting that raises it).
-    One caller at a time; close it when done (the worker is started on first use)."""
+    One caller at a time; close it when done (the worker is started on first use, or earlier by ``prestart``)."""
 
     def __init__(self, limits: Limits = Limits(), strikes: Strikes | None = None, start_method: str = "spawn"):
         self.limits = limits
@@ -226,6 +226,7 @@ class Sandbox:
         self._proc = None
         self._conn = None
         self._next_id = 0
+        self._ready = False  # the worker said it is ready (``prestart`` does not wait for that)
         self.peak_rss: dict[int, int] = {}  # worker pid -> peak RSS (bytes), as last seen
         self.restarts = 0  # workers lost: died, killed at the time limit, or not trusted after an error
 
@@ -239,13 +240,30 @@ class Sandbox:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
 
+    def prestart(self) -> None:
+        """Start the worker now without waiting for it: its start-up (a fresh interpreter importing the
+        parsers, a few hundred milliseconds) runs on the other core while the caller goes on with its own
+        work; the first task waits for it to be ready. No-op when a worker runs or is starting."""
+        if self._proc is not None and self._proc.is_alive():
+            return
+        if self._proc is not None:
+            self._kill()  # died while idle
+        self._spawn()
+
     def _start(self) -> None:
+        self._spawn()
+        self._await_ready()
+
+    def _spawn(self) -> None:
         parent, child = self._ctx.Pipe(duplex=True)
         proc = self._ctx.Process(target=_worker_main, args=(child, self.limits.memory_mb), daemon=True,
                                  name="dossier-read")
         proc.start()
         child.close()
-        self._proc, self._conn = proc, parent
+        self._proc, self._conn, self._ready = proc, parent, False
+
+    def _await_ready(self) -> None:
+        parent = self._conn
         if not parent.poll(START_SECONDS):
             self._kill()
             raise ReadError("读取进程无法启动（超时），请联系系统管理员。")
@@ -257,6 +275,7 @@ class Sandbox:
         if kind != "ready":
             self._kill()
             raise ReadError(f"读取进程无法启动（{detail}），请联系系统管理员。")
+        self._ready = True
 
     def _note_rss(self) -> None:
         pid = self.pid
@@ -285,6 +304,9 @@ class Sandbox:
         proc, conn = self._proc, self._conn
         if proc is None:
             return
+        if not self._ready:  # started early and never used: it holds nothing, don't wait for its imports
+            self._kill(lost=False)
+            return
         with contextlib.suppress(OSError, BrokenPipeError):
             conn.send(None)
         proc.join(timeout)
@@ -296,8 +318,10 @@ class Sandbox:
 
         if self._proc is None or not self._proc.is_alive():
             if self._proc is not None:
-                self._kill()  # died while idle
+                self._kill()  # died while idle (or while starting)
             self._start()
+        elif not self._ready:  # started early (prestart): wait for it now
+            self._await_ready()
         self._next_id += 1
         task_id = self._next_id
         try:
@@ -390,6 +414,9 @@ class Local:
         except MemoryError:
             raise ReadError("读取此文件时内存不足，已停止读取。文件可能是异常构造的（如压缩炸弹）；请确认文件来源，"
                             "必要时打印后重新扫描。") from None
+
+    def prestart(self) -> None:
+        pass
 
     def close(self, timeout: float = 0.0) -> None:
         pass
