@@ -203,6 +203,8 @@ def test_text_of_a_head_document(home):
     {"manifest": {"ab": ["v1/content/documents/营业执照.pdf"]}, "versions": {"v1": {"state": {"ab": ["x", "y"]}}}},
     {"n": [1, 2.5, None, True, False, {"z": [{}]}], "m": {"x": {"y": [[], ["a"]]}}},
     [{"a": 1}, "s", [["t"]]], 3, None, {"": ""},
+    {"x": float("nan"), "y": float("inf"), "z": -float("inf"), "w": -0.0, "v": 1e-7, "u": 10 ** 30},
+    [1, "a", None, True, 2.5, float("nan")], {"only": {"flat": 1, "中": "文", "n": None}}, [[1, 2], [{"k": False}]],
 ])
 def test_canonical_json_is_the_standard_library_text(value):
     import json
