@@ -26,6 +26,7 @@ THRESHOLD_ERRORS = {
     "unknown_classifier_key": (("[classifier]", "[classifier]\ntitle_bottom = 1.0"), "classifier.title_bottom",
                                "未知的键"),
     "classifier_out_of_range": (("fuzzy_factor = 0.6", "fuzzy_factor = 2"), "classifier.fuzzy_factor", "0 到 1"),
+    "same_name_out_of_range": (("same_name = 0.6", "same_name = -0.1"), "same_name", "0 到 1"),
 }
 
 
@@ -147,3 +148,22 @@ def test_pipeline_reads_the_company_rules(tmp_path):
         assert load_checklist().review_below == 0.9
     finally:
         pipe.close()
+
+
+def test_name_similarity_for_routing_is_the_rule_files(tmp_path):
+    """Whether a misread company name is still the client's is thresholds.toml's ``same_name``; an older
+    copy of the file without the key gets the packaged default."""
+    from dossier.intake.identity import same_company_name
+
+    one_misread = ("苏州瑞丰纺织有限公司", "苏州瑞丰纺识有限公司")
+    assert load_thresholds().same_name == 0.6 and same_company_name(*one_misread)
+    folder = tmp_path / "公司规则"
+    install_rules(folder)
+    th = folder / "thresholds.toml"
+    th.write_text(th.read_text(encoding="utf-8").replace("same_name = 0.6", "same_name = 0.95"), encoding="utf-8")
+    rules.use(folder)
+    assert not same_company_name(*one_misread)  # stricter: another company
+    assert same_company_name("苏州瑞丰纺织有限公司", "瑞丰纺织")  # one name inside the other stays the same
+    th.write_text(th.read_text(encoding="utf-8").replace("same_name = 0.95\n", ""), encoding="utf-8")
+    assert "same_name" not in th.read_text(encoding="utf-8")
+    assert load_thresholds().same_name == 0.6 and same_company_name(*one_misread)

@@ -21,12 +21,10 @@ from typing import Callable
 
 from dossier import codes
 from dossier.models import Understanding
-from dossier.rules import load_checklist
+from dossier.rules import load_checklist, load_thresholds
 
 #: Documents that establish who a client is when a folder is new (the client's own evidence).
 EVIDENCE_TYPES = ("business_licence", "application_form")
-#: Below this similarity of two names' cores, they are two companies, not one misread.
-_SAME_NAME = 0.6
 _LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|股份公司|集团|公司|厂|合伙企业（有限合伙）|合伙企业)$")
 
 
@@ -84,7 +82,7 @@ def same_company_name(a: str, b: str) -> bool:
         return True
     if x in y or y in x:
         return True
-    return SequenceMatcher(None, x, y).ratio() >= _SAME_NAME
+    return SequenceMatcher(None, x, y).ratio() >= load_thresholds().same_name  # thresholds.toml
 
 
 def evidence_codes(items: list[Understanding]) -> list[str]:

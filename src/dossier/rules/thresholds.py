@@ -49,6 +49,7 @@ class Thresholds:
     classifier: Classifier
     case: CaseBounds = CaseBounds()
     expiring_days: int = 90  # documents whose validity ends within this many days are "expiring soon"
+    same_name: float = 0.6  # two company names' cores at least this similar: one company, misread
 
 
 #: (lowest, highest) allowed value of each number, and whether it must be an integer.
@@ -57,6 +58,7 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "total_tolerance": (0.0, 1e9, False),
     "min_text_chars": (0, 100_000, True),
     "expiring_days": (1, 3650, True),
+    "same_name": (0.0, 1.0, False),
     "top_lines": (1, 100, True),
     "title_top": (0.0, 1000.0, False), "title_page1": (0.0, 1000.0, False),
     "title_later_top": (0.0, 1000.0, False), "fuzzy_factor": (0.0, 1.0, False),
@@ -66,6 +68,8 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "max_amount": (1.0, 1e15, False), "min_term_months": (1, 1200, True), "max_term_months": (1, 1200, True),
 }
 _TOP = ("review_below", "total_tolerance", "min_text_chars")
+#: Top-level keys a company's older copy of the file may lack (the defaults of ``Thresholds`` then).
+_OPTIONAL = ("expiring_days", "same_name")
 _CLASSIFIER = tuple(f.name for f in fields(Classifier))
 _CASE = tuple(f.name for f in fields(CaseBounds))
 
@@ -84,7 +88,7 @@ def _number(chk: Checker, raw: dict, key: str, where: str) -> float | int:
 
 def parse_thresholds(path: Path, data: dict[str, Any]) -> Thresholds:
     chk = Checker(path)
-    chk.keys(data, {"version", *_TOP, "expiring_days", "classifier", "case"}, "")
+    chk.keys(data, {"version", *_TOP, *_OPTIONAL, "classifier", "case"}, "")
     if data.get("version", 1) != 1:
         raise chk.fail("version", f"不支持的版本 {data.get('version')!r}（当前仅支持 1）")
     top = {key: _number(chk, data, key, key) for key in _TOP}
@@ -96,7 +100,7 @@ def parse_thresholds(path: Path, data: dict[str, Any]) -> Thresholds:
     case = CaseBounds(**{key: _number(chk, raw_case, key, f"case.{key}") for key in _CASE if key in raw_case})
     if case.min_term_months > case.max_term_months:
         raise chk.fail("case.min_term_months", f"不能大于 max_term_months（{case.max_term_months}）")
-    optional = {"expiring_days": _number(chk, data, "expiring_days", "expiring_days")} if "expiring_days" in data else {}
+    optional = {key: _number(chk, data, key, key) for key in _OPTIONAL if key in data}
     return Thresholds(path=path, classifier=classifier, case=case, **top, **optional)
 
 
