@@ -70,13 +70,20 @@ class Routing:
         changed in between is rebuilt there (the archive checks the inventory digest)."""
         if group.folder is None:
             return
-        found = self.catalog.find_client(group.folder)
-        client = found[0] if found else client_id_for(group.folder)
         try:
-            if self.archive.exists(client):
+            client = self._known_client(group.folder)
+            if client is not None:
                 self.archive.head(client)
         except Exception:  # only a head start: the route stage builds it again and says what is wrong
-            log.exception("building the head of %s ahead of routing failed", client)
+            log.exception("building the head of folder %s's client ahead of routing failed", group.folder)
+
+    def _known_client(self, folder: str) -> str | None:
+        """The existing client an inbox folder is known as (the catalog's name for it, else the client
+        id the folder name gives), or None for a folder no client has yet."""
+        found = self.catalog.find_client(folder)
+        if found:
+            return found[0]
+        return client_id_for(folder) if self.archive.exists(client_id_for(folder)) else None
 
     def _unsorted(self, group: Group, item: Claimed, reason: str) -> None:
         dest = self._set_aside(item.entry, self.config.unsorted, reason, UNSORTED_TITLE, item.path)
@@ -109,11 +116,9 @@ class Routing:
         """The client of an inbox folder: the one it is known as, else the one the client's own evidence
         (a licence or application form with its credit code) names, else a new client. Never bound by
         duplicates or by codes a document merely mentions."""
-        found = self.catalog.find_client(folder)
-        if found:
-            return found[0]
-        if self.archive.exists(client_id_for(folder)):
-            return client_id_for(folder)
+        known = self._known_client(folder)
+        if known is not None:
+            return known
         codes = identity.evidence_codes(self._fresh(items))  # a copy of what a client already holds binds nothing
         clients = {c for code in codes for c in self.catalog.find_client(code)}
         if len(codes) == 1 and len(clients) == 1:
